@@ -1,0 +1,411 @@
+// The bot's one entry point: handleEvent(event) for the server, the fetch poller, the tests and the sandbox alike.
+import { todayIn } from '../domain/dates.js';
+import { tokenize } from '../domain/args.js';
+import type { Day } from '../domain/model.js';
+import { pickLanguage, tFor, type Lang } from '../i18n/index.js';
+import { KeyedMutex } from '../store/mutex.js';
+import {
+  KEYBOARD_DIALOGS_LIMIT,
+  PROCESSED_LIMIT,
+  emptyPortal,
+  type Installation,
+  type PortalData,
+  type PortalStore,
+} from '../store/types.js';
+import type { BotContext } from './context.js';
+import type { BotEvent, InstallBody } from './events.js';
+import type { Logger } from './logger.js';
+import { NetworkError, PortalError, stripSlash, type PortalGateway, type RestClient } from './portal.js';
+import { registerBot } from './registration.js';
+import { renderFields, type Reply } from './render.js';
+import { route, runRoute, type HandlerRegistry } from './router.js';
+
+export interface BotDeps {
+  store: PortalStore;
+  gateway: PortalGateway;
+  registry: HandlerRegistry;
+  log: Logger;
+  /** Where the portal should POST events; null → fetch mode. */
+  eventsUrl: string | null;
+  defaultLang: Lang;
+  now?: () => Date;
+  /** How long an "is admin" answer is trusted. */
+  adminCacheMs?: number;
+}
+
+export class InstallError extends Error {
+  constructor(
+    readonly code: 'UNVERIFIED' | 'PORTAL_REFUSED' | 'REGISTRATION_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class Bot {
+  private readonly queue = new KeyedMutex();
+  private readonly adminCache = new Map<string, { value: boolean; at: number }>();
+  readonly now: () => Date;
+
+  constructor(readonly deps: BotDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** The events URL is known only once the server listens (port 0 in tests and the sandbox). */
+  setEventsUrl(url: string | null): void {
+    this.deps.eventsUrl = url;
+  }
+
+  /** Acknowledge first, work after: events of one portal are handled one at a time, in arrival order. */
+  enqueue(ev: BotEvent): void {
+    void this.queue.run(ev.memberId, () => this.handleEvent(ev));
+  }
+
+  /** Resolves when every queued event has been handled (tests, graceful shutdown). */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  /** Runs one event to the end. Never throws: failures are logged and, where a person waits, answered. */
+  async handleEvent(ev: BotEvent): Promise<void> {
+    const { store, log } = this.deps;
+    try {
+      const data = await store.get(ev.memberId);
+      if (!data) return;
+      if (ev.kind === 'uninstall') return await this.uninstall(ev.memberId, ev.clean);
+      if (data.installation.status === 'uninstalled') return;
+      if (ev.kind === 'botDeleted') {
+        if (ev.botId === data.installation.botId) {
+          await store.update(ev.memberId, (d) => {
+            d.installation.botId = null;
+            d.installation.commandIds = {};
+          });
+          log.warn({ memberId: ev.memberId, botId: ev.botId }, 'our bot was deleted on the portal; reinstall to register it again');
+        }
+        return;
+      }
+      if (ev.kind === 'ignored') return;
+      // An event for some other bot of the same application is not ours to answer.
+      if (data.installation.botId !== null && ev.botId !== data.installation.botId) return;
+      if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return;
+      if (ev.dedupeKey) {
+        const key = ev.dedupeKey;
+        await store.update(ev.memberId, (d) => {
+          d.processed.push(key);
+          if (d.processed.length > PROCESSED_LIMIT) d.processed.splice(0, d.processed.length - PROCESSED_LIMIT);
+        });
+      }
+      await this.dispatch(ev);
+    } catch (e) {
+      log.error({ memberId: ev.memberId, kind: ev.kind, err: describe(e) }, 'event handling failed');
+    }
+  }
+
+  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>): Promise<void> {
+    const { store, registry } = this.deps;
+    let data = (await store.get(ev.memberId))!;
+    const dialogId = this.dialogOf(ev, data);
+    if (!dialogId) return;
+    const userKey = String(ev.user.id);
+    const known = data.users[userKey];
+    if (!known || known.name !== ev.user.name || known.extranet !== ev.user.extranet) {
+      data = await store.update(ev.memberId, (d) => {
+        d.users[userKey] = { name: ev.user.name, extranet: ev.user.extranet };
+        return d;
+      });
+    }
+    const text = ev.kind === 'message' ? stripMention(ev.text, data.installation.botId) : '';
+    const nowIso = this.now().toISOString();
+    const pending =
+      ev.kind === 'message'
+        ? data.pending.find((p) => p.userId === ev.user.id && p.dialogId === dialogId && p.expiresAt > nowIso) ?? null
+        : null;
+    const r = route(ev, registry, pending, text);
+    if (r.kind === 'none') return;
+    if (pending) {
+      // A question is answered once; typing something else abandons it.
+      await store.update(ev.memberId, (d) => {
+        d.pending = d.pending.filter((p) => !(p.userId === ev.user.id && p.dialogId === dialogId));
+      });
+    }
+    const params = r.kind === 'command' ? r.params : r.kind === 'pending' ? text : '';
+    const ctx = this.context(ev, data, dialogId, params, r.kind === 'pending' ? text : params);
+    try {
+      await runRoute(r, ctx, registry);
+    } catch (e) {
+      this.deps.log.error({ memberId: ev.memberId, route: r.kind, err: describe(e) }, 'handler failed');
+      await ctx.reply(ctx.t(errorKey(e), { code: e instanceof PortalError ? e.code : '' })).catch(() => undefined);
+    }
+  }
+
+  /** Where to answer: the event's dialog, or for a keyboard press without a chat, the dialog we sent that keyboard to. */
+  private dialogOf(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, data: PortalData): string | null {
+    if (ev.kind === 'command') {
+      return ev.chat?.dialogId || data.keyboardDialogs[String(ev.messageId)] || (ev.context !== 'keyboard' ? String(ev.user.id) : null);
+    }
+    return ev.chat.dialogId || null;
+  }
+
+  context(
+    ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>,
+    data: PortalData,
+    dialogId: string,
+    params: string,
+    text: string,
+  ): BotContext {
+    const lang = pickLanguage(ev.language, data.installation.language, this.deps.defaultLang);
+    const memberId = ev.memberId;
+    const inst = data.installation;
+    const botId = inst.botId ?? ev.botId;
+    const gateway = this.deps.gateway;
+    let userClient: RestClient | null = null;
+    const asApp = () => gateway.app(memberId);
+    const asUser = (): RestClient => {
+      if (ev.auth && ev.auth.userId === ev.user.id) {
+        userClient ??= gateway.user(memberId, inst, ev.auth);
+        return userClient;
+      }
+      // No token for this person (fetch mode, one-portal mode): the bot itself checks rights before calling.
+      return lazyClient(asApp);
+    };
+    const send = async (target: string, reply: Reply | string): Promise<number | null> => {
+      const r: Reply = typeof reply === 'string' ? { text: reply } : reply;
+      const res = await (await asApp()).call<{ id: number }>('imbot.v2.Chat.Message.send', {
+        botId,
+        dialogId: target,
+        fields: renderFields(r, botId),
+      });
+      const id = Number(res?.id) || null;
+      if (id && r.buttons && r.buttons.length > 0) {
+        await this.deps.store.update(memberId, (d) => {
+          d.keyboardDialogs[String(id)] = target;
+          const keys = Object.keys(d.keyboardDialogs);
+          for (const k of keys.slice(0, Math.max(0, keys.length - KEYBOARD_DIALOGS_LIMIT))) delete d.keyboardDialogs[k];
+        });
+      }
+      return id;
+    };
+    const self = this;
+    return {
+      memberId,
+      botId,
+      data,
+      user: { id: ev.user.id, name: ev.user.name, extranet: ev.user.extranet },
+      chat: {
+        dialogId,
+        isPrivate: /^\d+$/.test(dialogId),
+        title: 'chat' in ev && ev.chat ? ev.chat.title : '',
+      },
+      lang,
+      t: tFor(lang),
+      args: tokenize(params),
+      text,
+      event: ev,
+      isAdmin: () => self.isAdmin(memberId, ev.user.id, ev.user.extranet, asUser),
+      async isModerator() {
+        if (ev.user.extranet) return false;
+        const latest = await self.deps.store.get(memberId);
+        if (latest?.moderators.includes(ev.user.id)) return true;
+        return self.isAdmin(memberId, ev.user.id, ev.user.extranet, asUser);
+      },
+      asUser,
+      asApp,
+      reply: (reply) => send(dialogId, reply),
+      send,
+      async edit(messageId, reply) {
+        await (await asApp()).call('imbot.v2.Chat.Message.update', {
+          botId,
+          messageId,
+          fields: renderFields(reply, botId, true),
+        });
+      },
+      update: (mutate) => self.deps.store.update(memberId, mutate),
+      now: () => self.now(),
+      today: (): Day => todayIn(self.now()),
+    };
+  }
+
+  private async isAdmin(memberId: string, userId: number, extranet: boolean, asUser: () => RestClient): Promise<boolean> {
+    if (extranet) return false;
+    const key = `${memberId}:${userId}`;
+    const cached = this.adminCache.get(key);
+    const ttl = this.deps.adminCacheMs ?? 5 * 60_000;
+    if (cached && Date.now() - cached.at < ttl) return cached.value;
+    const data = await this.deps.store.get(memberId);
+    let value: boolean;
+    if (data?.installation.auth === 'webhook') {
+      // One-portal mode: every call runs as the webhook's owner, so `user.admin` would describe them, not the caller.
+      value = data.installation.installerId === userId;
+    } else {
+      const answer = await asUser().call<boolean | string>('user.admin', {}, { idempotent: true });
+      value = answer === true || answer === 'Y' || answer === 'true';
+    }
+    this.adminCache.set(key, { value, at: Date.now() });
+    return value;
+  }
+
+  /** ONAPPINSTALL: verify, store the portal, register the bot and its commands. */
+  async install(body: InstallBody): Promise<Installation> {
+    const { store, gateway, log } = this.deps;
+    const a = body.auth;
+    const memberId = a.member_id;
+    const existing = await store.get(memberId);
+    const clientEndpoint = stripSlash(existing?.installation.clientEndpoint ?? a.client_endpoint);
+    // The tokens must open the portal they claim to come from (for a known portal: the endpoint we already trust).
+    const probe = gateway.user(
+      memberId,
+      { ...(existing?.installation ?? placeholderInstallation(memberId)), clientEndpoint },
+      {
+        accessToken: a.access_token,
+        refreshToken: '',
+        expires: 0,
+        userId: Number(a.user_id) || 0,
+        clientEndpoint,
+        serverEndpoint: a.server_endpoint,
+        domain: a.domain,
+        scope: a.scope,
+      },
+    );
+    let installerId: number;
+    try {
+      const profile = await probe.call<{ ID?: string | number; ADMIN?: boolean }>('profile', {}, { idempotent: true });
+      installerId = Number(profile?.ID) || Number(a.user_id) || 0;
+    } catch (e) {
+      log.warn({ memberId, err: describe(e) }, 'install request not confirmed by the portal');
+      throw new InstallError('UNVERIFIED', 'the portal did not confirm these tokens');
+    }
+    const nowIso = this.now().toISOString();
+    const installation: Installation = {
+      memberId,
+      domain: a.domain,
+      clientEndpoint,
+      serverEndpoint: a.server_endpoint,
+      applicationToken: a.application_token,
+      accessToken: a.access_token,
+      refreshToken: a.refresh_token,
+      expires: Number(a.expires) || Math.floor(Date.now() / 1000) + (Number(a.expires_in) || 3600),
+      scope: a.scope,
+      installerId,
+      language: pickLanguage(body.data?.LANGUAGE_ID, this.deps.defaultLang),
+      auth: 'oauth',
+      botId: existing?.installation.botId ?? null,
+      botCode: existing?.installation.botCode ?? '',
+      commandIds: existing?.installation.commandIds ?? {},
+      eventMode: this.deps.eventsUrl ? 'webhook' : 'fetch',
+      webhookUrl: this.deps.eventsUrl,
+      status: 'active',
+      installedAt: existing?.installation.installedAt ?? nowIso,
+      updatedAt: nowIso,
+    };
+    if (existing) await store.update(memberId, (d) => void (d.installation = installation));
+    else await store.put(emptyPortal(installation));
+    return this.register(memberId);
+  }
+
+  /** (Re)registers the bot and commands with the stored tokens; safe to repeat. */
+  async register(memberId: string, botToken?: string): Promise<Installation> {
+    const { store, gateway, log } = this.deps;
+    try {
+      const rest = await gateway.app(memberId);
+      const reg = await registerBot(rest, { webhookUrl: this.deps.eventsUrl, ...(botToken ? { botToken } : {}) });
+      if (this.deps.eventsUrl) {
+        // ONAPPUNINSTALL is not automatic: bind it so uninstall reaches us (bitrix24-api.md §3.5).
+        await rest
+          .call('event.bind', { event: 'ONAPPUNINSTALL', handler: this.deps.eventsUrl }, { idempotent: true })
+          .catch((e: unknown) => log.warn({ memberId, err: describe(e) }, 'could not bind ONAPPUNINSTALL'));
+      }
+      const inst = await store.update(memberId, (d) => {
+        const switched = d.installation.eventMode !== reg.eventMode;
+        Object.assign(d.installation, {
+          botId: reg.botId,
+          botCode: 'study_groups_bot',
+          commandIds: reg.commandIds,
+          eventMode: reg.eventMode,
+          webhookUrl: reg.webhookUrl,
+          updatedAt: this.now().toISOString(),
+        });
+        // A bot switched to fetch starts with an empty queue (bot doc 6.2): the old offset means nothing.
+        if (switched) d.fetchOffset = null;
+        return d.installation;
+      });
+      log.info({ memberId, botId: reg.botId, eventMode: reg.eventMode }, 'bot registered');
+      return inst;
+    } catch (e) {
+      log.error({ memberId, err: describe(e) }, 'bot registration failed');
+      throw new InstallError('REGISTRATION_FAILED', describe(e));
+    }
+  }
+
+  private async uninstall(memberId: string, clean: boolean): Promise<void> {
+    if (clean) {
+      await this.deps.store.delete(memberId);
+    } else {
+      await this.deps.store.update(memberId, (d) => {
+        d.installation.status = 'uninstalled';
+        d.installation.accessToken = '';
+        d.installation.refreshToken = '';
+        d.installation.botId = null;
+        d.installation.commandIds = {};
+        d.pending = [];
+      });
+    }
+    this.deps.log.info({ memberId, clean }, 'application uninstalled: tokens forgotten');
+  }
+}
+
+function placeholderInstallation(memberId: string): Installation {
+  return {
+    memberId,
+    domain: '',
+    clientEndpoint: '',
+    serverEndpoint: '',
+    applicationToken: '',
+    accessToken: '',
+    refreshToken: '',
+    expires: 0,
+    scope: '',
+    installerId: 0,
+    language: 'en',
+    auth: 'oauth',
+    botId: null,
+    botCode: '',
+    commandIds: {},
+    eventMode: 'fetch',
+    webhookUrl: null,
+    status: 'active',
+    installedAt: '',
+    updatedAt: '',
+  };
+}
+
+/** A RestClient that resolves the installation's client on first use. */
+function lazyClient(get: () => Promise<RestClient>): RestClient {
+  return {
+    call: async (method, params, opts) => (await get()).call(method, params, opts),
+    batch: async (calls) => (await get()).batch(calls),
+  };
+}
+
+export function stripMention(text: string, botId: number | null): string {
+  let out = text;
+  if (botId) out = out.replace(new RegExp(`\\[user=${botId}\\][\\s\\S]*?\\[/user\\]`, 'gi'), ' ');
+  return out.replace(/^[\s,:]+/, '').trim();
+}
+
+function errorKey(e: unknown): string {
+  if (e instanceof NetworkError) return 'common:error.network';
+  if (e instanceof PortalError) {
+    if (['ACCESS_DENIED', 'INVALID_CREDENTIALS', 'insufficient_scope', 'user_access_error'].includes(e.code)) {
+      return 'common:error.denied';
+    }
+    if (['expired_token', 'invalid_grant', 'NOT_INSTALLED'].includes(e.code)) return 'common:error.reinstall';
+    return 'common:error.portal';
+  }
+  return 'common:error.internal';
+}
+
+export function describe(e: unknown): string {
+  if (e instanceof PortalError || e instanceof NetworkError) return e.message;
+  if (e instanceof Error) return `${e.name}: ${e.message}`;
+  return String(e);
+}

@@ -1,0 +1,59 @@
+// BotContext: what a handler gets — portal, user, chat, args, language — and reply(), t(), the portal clients.
+import type { Day } from '../domain/model.js';
+import type { Lang, T } from '../i18n/index.js';
+import type { PortalData } from '../store/types.js';
+import type { BotEvent } from './events.js';
+import type { RestClient } from './portal.js';
+import type { Reply } from './render.js';
+
+export interface ContextUser {
+  id: number;
+  name: string;
+  extranet: boolean;
+}
+
+export interface ContextChat {
+  dialogId: string;
+  isPrivate: boolean;
+  title: string;
+}
+
+export interface BotContext {
+  memberId: string;
+  botId: number;
+  /** The portal's data when the event started; use `update` to change it. */
+  data: PortalData;
+  user: ContextUser;
+  chat: ContextChat;
+  lang: Lang;
+  t: T;
+  /** Arguments after the sub-command, tokenized (quotes and mentions kept whole). */
+  args: string[];
+  /** The raw text after the command (or the whole message for text input). */
+  text: string;
+  event: BotEvent;
+  /** Is the caller a portal admin? Asked of Bitrix24 with the caller's own token, cached briefly. */
+  isAdmin(): Promise<boolean>;
+  /** Portal admins and the people an admin named with /moderator add. */
+  isModerator(): Promise<boolean>;
+  /** REST as the caller, so Bitrix24 enforces their rights (falls back to the installation where no user token came). */
+  asUser(): RestClient;
+  /** REST with the installation's tokens: only for work the caller could not do themselves (bot messages, scheduled work). */
+  asApp(): Promise<RestClient>;
+  /** A new message in this dialog; returns its id. */
+  reply(reply: Reply | string): Promise<number | null>;
+  /** Sends to another dialog (a bound chat, a learner's private chat). */
+  send(dialogId: string, reply: Reply | string): Promise<number | null>;
+  /** Replaces one of the bot's messages (a card, a poll tally) in place. */
+  edit(messageId: number, reply: Reply): Promise<void>;
+  /** Changes the portal's stored data atomically (serialized per portal). */
+  update<R>(mutate: (data: PortalData) => R): Promise<R>;
+  now(): Date;
+  today(): Day;
+}
+
+export type Handler = (ctx: BotContext) => Promise<void>;
+/** A keyboard button's handler; `args` are the payload's arguments (`v1:action:a:b` → ['a', 'b']). */
+export type ButtonHandler = (ctx: BotContext, args: string[]) => Promise<void>;
+/** The answer to a question the bot asked (`PendingInput.kind`). */
+export type PendingHandler = (ctx: BotContext, groupId: number | null) => Promise<void>;

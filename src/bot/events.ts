@@ -1,0 +1,293 @@
+// zod schemas for what the portal sends (webhook form strings or fetch-mode JSON) and the typed BotEvent we hand on.
+import { z } from 'zod';
+
+// ── scalars: webhook events carry every scalar as a string ("812", "1"/"0"); fetch mode carries native types.
+const id = z.union([z.number(), z.string().regex(/^\d{1,12}$/)]).transform((v) => Number(v));
+const optId = z.union([id, z.literal(''), z.null()]).optional().transform((v) => (typeof v === 'number' ? v : 0));
+const str = z.union([z.string(), z.number()]).transform(String);
+const optStr = z.union([z.string(), z.number(), z.null(), z.boolean()]).optional()
+  .transform((v) => (v === undefined || v === null || v === false ? '' : String(v)));
+const bool = z
+  .union([z.boolean(), z.string(), z.number(), z.null()])
+  .optional()
+  .transform((v) => v === true || v === 1 || (typeof v === 'string' && ['1', 'y', 'true'].includes(v.toLowerCase())));
+const short = (max: number) => optStr.refine((s) => s.length <= max, `longer than ${max}`);
+
+/** The top-level `auth` block: the acting user's tokens (when the action has a user) and the installation's identity. */
+export const authSchema = z.object({
+  access_token: optStr,
+  refresh_token: optStr,
+  expires: optStr,
+  expires_in: optStr,
+  scope: optStr,
+  domain: short(255),
+  server_endpoint: short(500),
+  client_endpoint: short(500),
+  member_id: z.string().min(1).max(64),
+  user_id: optStr,
+  status: optStr,
+  application_token: z.string().min(1).max(128),
+});
+export type RawAuth = z.infer<typeof authSchema>;
+
+/** Just enough to verify a request before we look at anything else. */
+export const envelopeSchema = z.object({
+  event: z.string().min(1).max(64),
+  auth: z.object({ member_id: z.string().min(1).max(64), application_token: z.string().min(1).max(128) }).passthrough(),
+});
+
+const userSchema = z.object({
+  id,
+  name: short(300),
+  firstName: short(200),
+  lastName: short(200),
+  extranet: bool,
+  bot: bool,
+  type: optStr,
+  workPosition: short(300),
+});
+
+const chatSchema = z.object({
+  id: optId,
+  dialogId: short(40),
+  name: short(500),
+  type: optStr,
+  messageType: optStr,
+  entityType: optStr,
+  entityId: optStr,
+});
+
+const messageSchema = z.object({
+  id,
+  chatId: optId,
+  authorId: optId,
+  text: short(20_100),
+});
+
+const botSchema = z.object({ id, code: optStr });
+
+const commandData = z.object({
+  bot: botSchema,
+  command: z.object({
+    id,
+    command: z.string().min(1).max(100),
+    params: short(20_100),
+    context: optStr,
+  }),
+  message: messageSchema,
+  chat: chatSchema.optional(),
+  user: userSchema,
+  language: optStr,
+});
+
+const messageData = z.object({
+  bot: botSchema,
+  message: messageSchema,
+  chat: chatSchema,
+  user: userSchema,
+  language: optStr,
+});
+
+const joinData = z.object({
+  bot: botSchema,
+  dialogId: z.union([z.string(), z.number()]).transform(String).optional(),
+  chat: chatSchema.optional(),
+  user: userSchema,
+  language: optStr,
+});
+
+const deleteData = z.object({ bot: botSchema });
+
+// ── the typed event every handler sees: product words, camelCase, numbers as numbers.
+export interface EventUser {
+  id: number;
+  name: string;
+  extranet: boolean;
+}
+
+export interface EventChat {
+  dialogId: string;
+  chatId: number;
+  isPrivate: boolean;
+  title: string;
+  entityType: string;
+}
+
+/** The acting user's OAuth token set from the top-level auth block (absent when no user is behind the event). */
+export interface UserAuth {
+  accessToken: string;
+  refreshToken: string;
+  expires: number;
+  userId: number;
+  clientEndpoint: string;
+  serverEndpoint: string;
+  domain: string;
+  scope: string;
+}
+
+interface Base {
+  memberId: string;
+  botId: number;
+  language: string;
+  /** Event identity for de-duplication: the fetch queue's eventId, or a key built from message and command ids. */
+  dedupeKey: string | null;
+  auth: UserAuth | null;
+}
+
+export type BotEvent =
+  | (Base & { kind: 'message'; user: EventUser; chat: EventChat; messageId: number; text: string })
+  | (Base & {
+      kind: 'command';
+      user: EventUser;
+      chat: EventChat | null;
+      messageId: number;
+      commandId: number;
+      command: string;
+      params: string;
+      context: 'textarea' | 'keyboard' | 'menu';
+    })
+  | (Base & { kind: 'join'; user: EventUser; chat: EventChat })
+  | (Base & { kind: 'botDeleted' })
+  | (Base & { kind: 'uninstall'; clean: boolean })
+  | (Base & { kind: 'ignored'; type: string });
+
+export class EventShapeError extends Error {
+  readonly code = 'BAD_EVENT';
+}
+
+function toUser(u: z.infer<typeof userSchema>): EventUser {
+  const name = u.name || [u.firstName, u.lastName].filter(Boolean).join(' ') || `#${u.id}`;
+  return { id: u.id, name, extranet: u.extranet || u.type === 'extranet' };
+}
+
+function toChat(c: z.infer<typeof chatSchema> | undefined, fallbackDialogId: string): EventChat {
+  const dialogId = c?.dialogId || fallbackDialogId;
+  return {
+    dialogId,
+    chatId: c?.id ?? 0,
+    isPrivate: /^\d+$/.test(dialogId) || c?.type === 'private' || c?.messageType === 'P',
+    title: c?.name ?? '',
+    entityType: c?.entityType ?? '',
+  };
+}
+
+export function toUserAuth(a: RawAuth | undefined): UserAuth | null {
+  if (!a || !a.access_token) return null;
+  const userId = Number(a.user_id);
+  return {
+    accessToken: a.access_token,
+    refreshToken: a.refresh_token,
+    expires: Number(a.expires) || 0,
+    userId: Number.isFinite(userId) ? userId : 0,
+    clientEndpoint: a.client_endpoint,
+    serverEndpoint: a.server_endpoint,
+    domain: a.domain,
+    scope: a.scope,
+  };
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, data: unknown, type: string): z.infer<T> {
+  const r = schema.safeParse(data);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new EventShapeError(`${type}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`);
+  }
+  return r.data;
+}
+
+/**
+ * Turns one portal event (its name, `data` and the top-level `auth`) into a BotEvent.
+ * `eventId` is given in fetch mode; webhook events are de-duplicated by message and command ids.
+ */
+export function normalizeEvent(
+  type: string,
+  data: unknown,
+  memberId: string,
+  auth: RawAuth | undefined,
+  eventId?: number,
+): BotEvent {
+  const upper = type.toUpperCase();
+  const userAuth = toUserAuth(auth);
+  const baseKey = eventId !== undefined ? `e${eventId}` : null;
+  switch (upper) {
+    case 'ONIMBOTV2COMMANDADD': {
+      const d = parse(commandData, data, upper);
+      const ctx = d.command.context === 'keyboard' || d.command.context === 'menu' ? d.command.context : 'textarea';
+      // Repeated clicks legitimately carry the same message id, so only typed commands are de-duplicated by content.
+      const key = baseKey ?? (ctx === 'textarea' ? `c${d.message.id}:${d.command.id}:${d.command.params}` : null);
+      return {
+        kind: 'command',
+        memberId,
+        botId: d.bot.id,
+        language: d.language,
+        dedupeKey: key,
+        auth: userAuth,
+        user: toUser(d.user),
+        chat: d.chat && d.chat.dialogId ? toChat(d.chat, '') : null,
+        messageId: d.message.id,
+        commandId: d.command.id,
+        command: d.command.command.replace(/^\//, ''),
+        params: d.command.params,
+        context: ctx,
+      };
+    }
+    case 'ONIMBOTV2MESSAGEADD': {
+      const d = parse(messageData, data, upper);
+      return {
+        kind: 'message',
+        memberId,
+        botId: d.bot.id,
+        language: d.language,
+        dedupeKey: baseKey ?? `m${d.message.id}`,
+        auth: userAuth,
+        user: toUser(d.user),
+        chat: toChat(d.chat, String(d.user.id)),
+        messageId: d.message.id,
+        text: d.message.text,
+      };
+    }
+    case 'ONIMBOTV2JOINCHAT': {
+      const d = parse(joinData, data, upper);
+      return {
+        kind: 'join',
+        memberId,
+        botId: d.bot.id,
+        language: d.language,
+        dedupeKey: baseKey,
+        auth: userAuth,
+        user: toUser(d.user),
+        chat: toChat(d.chat, d.dialogId ?? String(d.user.id)),
+      };
+    }
+    case 'ONIMBOTV2DELETE': {
+      const d = parse(deleteData, data, upper);
+      return { kind: 'botDeleted', memberId, botId: d.bot.id, language: '', dedupeKey: baseKey, auth: null };
+    }
+    case 'ONAPPUNINSTALL': {
+      const clean = z.object({ CLEAN: optStr }).passthrough().safeParse(data ?? {});
+      return {
+        kind: 'uninstall',
+        memberId,
+        botId: 0,
+        language: '',
+        dedupeKey: null,
+        auth: null,
+        clean: clean.success && clean.data.CLEAN === '1',
+      };
+    }
+    default:
+      return { kind: 'ignored', type: upper, memberId, botId: 0, language: '', dedupeKey: baseKey, auth: null };
+  }
+}
+
+/** The `ONAPPINSTALL` body posted to the install URL. */
+export const installSchema = z.object({
+  event: z.string().refine((e) => e.toUpperCase() === 'ONAPPINSTALL', 'not ONAPPINSTALL'),
+  data: z.object({ LANGUAGE_ID: optStr, VERSION: optStr }).passthrough().optional(),
+  auth: authSchema.extend({
+    access_token: z.string().min(1).max(256),
+    refresh_token: z.string().min(1).max(256),
+    client_endpoint: z.string().min(1).max(500),
+  }),
+});
+export type InstallBody = z.infer<typeof installSchema>;

@@ -1,0 +1,402 @@
+// The REST client per portal on @bitrix24/b24jssdk B24OAuth: calls, batch, token refresh, rate-limit waits.
+import { AjaxError, ApiVersion, B24OAuth, type AjaxResult } from '@bitrix24/b24jssdk';
+import type { UserAuth } from './events.js';
+import { encodeForm } from './form.js';
+import type { Installation, PortalStore } from '../store/types.js';
+import type { Logger } from './logger.js';
+
+/** The portal answered and said no: a stable `code` to switch on, the method that failed. */
+export class PortalError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    readonly status: number,
+    readonly description: string,
+  ) {
+    super(`${method}: ${code || 'ERROR'}${description ? ` (${description})` : ''}`);
+    this.name = 'PortalError';
+  }
+}
+
+/** We never got an answer (connection refused, timeout, not JSON): the call may or may not have happened. */
+export class NetworkError extends Error {
+  constructor(
+    readonly method: string,
+    readonly reason: string,
+  ) {
+    super(`${method}: network failure (${reason})`);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface CallOptions {
+  /** Safe to repeat after a network failure (reads, idempotent registrations). Sends are not. */
+  idempotent?: boolean;
+}
+
+export interface BatchCall {
+  key: string;
+  method: string;
+  params: Record<string, unknown>;
+}
+
+export interface BatchOutcome {
+  results: Record<string, unknown>;
+  errors: Record<string, { code: string; description: string }>;
+  /** HTTP requests it took (one per 50 commands). */
+  requests: number;
+}
+
+/** What handlers and the registration code need from a portal; tests can fake it. */
+export interface RestClient {
+  call<T = unknown>(method: string, params?: Record<string, unknown>, opts?: CallOptions): Promise<T>;
+  batch(calls: BatchCall[]): Promise<BatchOutcome>;
+}
+
+export const BATCH_LIMIT = 50;
+
+/** Our own leaky bucket per portal, shared by the installation's client and every user's client. */
+export class LeakyBucket {
+  private level = 0;
+  private last = Date.now();
+  constructor(
+    public burst: number,
+    public drainPerSec: number,
+  ) {}
+
+  /** Waits until one more request fits under the portal's limit, then counts it. */
+  async take(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      this.level = Math.max(0, this.level - ((now - this.last) / 1000) * this.drainPerSec);
+      this.last = now;
+      if (this.level + 1 <= this.burst) {
+        this.level += 1;
+        return;
+      }
+      const waitMs = Math.ceil(((this.level + 1 - this.burst) / this.drainPerSec) * 1000);
+      await sleep(Math.max(waitMs, 5));
+    }
+  }
+
+  /** The portal said we were over: believe it and fill up. */
+  fill(): void {
+    this.level = this.burst;
+    this.last = Date.now();
+  }
+}
+
+export interface GatewayOptions {
+  store: PortalStore;
+  log: Logger;
+  clientId: string;
+  clientSecret: string;
+  /** OAuth server origin, e.g. https://oauth.bitrix24.tech (the emulator's in the sandbox). */
+  oauthUrl: string;
+  rateLimit?: { burst: number; drainPerSec: number };
+  /** How long a call may keep waiting out QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT. */
+  retryBudgetMs?: number;
+  timeoutMs?: number;
+}
+
+const RETRY_CODES = new Set(['QUERY_LIMIT_EXCEEDED', 'OPERATION_TIME_LIMIT', 'OVERLOAD_LIMIT']);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function stripSlash(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '');
+}
+
+interface TokenState {
+  accessToken: string;
+  refreshToken: string;
+  expires: number;
+  clientEndpoint: string;
+  serverEndpoint: string;
+  scope: string;
+}
+
+/** Finds a PortalError or our own thrown error inside whatever the SDK wrapped it in. */
+function unwrap(e: unknown, method: string): PortalError | NetworkError {
+  let cur: unknown = e;
+  for (let i = 0; i < 5 && cur; i++) {
+    if (cur instanceof PortalError || cur instanceof NetworkError) return cur;
+    const next = (cur as { originalError?: unknown }).originalError;
+    if (!next) break;
+    cur = next;
+  }
+  if (e instanceof AjaxError) {
+    const status = e.status;
+    const axiosLike = (e as { originalError?: { response?: { data?: unknown } } }).originalError;
+    const body = axiosLike?.response?.data;
+    if (body && typeof body === 'object' && 'error' in body) {
+      const b = body as { error?: unknown; error_description?: unknown };
+      return new PortalError(method, String(b.error ?? ''), status, String(b.error_description ?? ''));
+    }
+    if (['NETWORK_ERROR', 'REQUEST_TIMEOUT'].includes(e.code) || status === 0) return new NetworkError(method, e.code);
+    // A proxy page or an empty 5xx: we do not know whether the portal ran the call.
+    if (status >= 500) return new NetworkError(method, `HTTP ${status}`);
+    return new PortalError(method, e.code, status, e.message);
+  }
+  return new NetworkError(method, e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * One SDK client with our retry policy around it. Token refresh goes through `refresh` so that
+ * concurrent 401s share one request and the new pair is saved before anyone uses it.
+ */
+class SdkRestClient implements RestClient {
+  private readonly b24: B24OAuth;
+
+  constructor(
+    private readonly bucket: LeakyBucket,
+    tokens: TokenState,
+    identity: { memberId: string; domain: string; userId: number; applicationToken: string },
+    refresh: (() => Promise<TokenState>) | null,
+    private readonly retryBudgetMs: number,
+    timeoutMs: number,
+  ) {
+    this.b24 = new B24OAuth(
+      {
+        applicationToken: identity.applicationToken,
+        userId: identity.userId,
+        memberId: identity.memberId,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        // A zero/unknown expiry is treated as "valid": the portal's expired_token answer triggers the refresh.
+        expires: tokens.expires > 0 ? tokens.expires : Math.floor(Date.now() / 1000) + 3600,
+        expiresIn: 3600,
+        scope: tokens.scope,
+        domain: identity.domain,
+        clientEndpoint: stripSlash(tokens.clientEndpoint),
+        serverEndpoint: tokens.serverEndpoint,
+        status: 'L',
+      },
+      { clientId: 'unused', clientSecret: 'unused' },
+      {
+        restrictionParams: {
+          // Retries are ours (we know what is safe to repeat); the SDK's limiter is replaced by the shared bucket.
+          maxRetries: 1,
+          retryOnNetworkError: false,
+          rateLimit: { burstLimit: 1_000_000, drainRate: 1_000_000, adaptiveEnabled: false },
+          adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
+          operatingLimit: { windowMs: 600_000, limitMs: 1_000_000_000, heavyPercent: 100 },
+        },
+      },
+    );
+    this.b24.getHttpClient(ApiVersion.v2).ajaxClient.defaults.timeout = timeoutMs;
+    this.b24.offClientSideWarning();
+    if (refresh) {
+      this.b24.setCustomRefreshAuth(async () => {
+        const t = await refresh();
+        return {
+          access_token: t.accessToken,
+          refresh_token: t.refreshToken,
+          expires: t.expires,
+          expires_in: 3600,
+          // The SDK appends `/method` itself: a trailing slash here would make `/rest//method`.
+          client_endpoint: stripSlash(t.clientEndpoint),
+          server_endpoint: t.serverEndpoint,
+          member_id: identity.memberId,
+          scope: t.scope,
+          status: 'L',
+          domain: identity.domain,
+        } as unknown as Awaited<ReturnType<Parameters<B24OAuth['setCustomRefreshAuth']>[0]>>;
+      });
+    } else {
+      this.b24.setCustomRefreshAuth(async () => {
+        throw new PortalError('oauth/token', 'expired_token', 401, 'this token cannot be refreshed');
+      });
+    }
+  }
+
+  async call<T>(method: string, params: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<T> {
+    const deadline = Date.now() + this.retryBudgetMs;
+    let delay = 250;
+    let networkRetries = opts.idempotent ? 2 : 0;
+    for (;;) {
+      await this.bucket.take();
+      try {
+        const res: AjaxResult = await this.b24.actions.v2.call.make({ method, params });
+        if (!res.isSuccess) {
+          const err = [...res.getErrors()][0];
+          throw err ?? new PortalError(method, 'ERROR', 0, 'unsuccessful answer');
+        }
+        return (res.getData() as { result: T }).result;
+      } catch (e) {
+        const err = unwrap(e, method);
+        const now = Date.now();
+        if (err instanceof PortalError && RETRY_CODES.has(err.code) && now < deadline) {
+          if (err.code === 'QUERY_LIMIT_EXCEEDED') this.bucket.fill();
+          // The portal refused before running the call, so repeating it is always safe.
+          await sleep(Math.min(delay, deadline - now) + Math.floor(Math.random() * 100));
+          delay = Math.min(delay * 2, 8_000);
+          continue;
+        }
+        if (err instanceof NetworkError && networkRetries > 0 && now < deadline) {
+          networkRetries--;
+          await sleep(delay);
+          delay = Math.min(delay * 2, 8_000);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async batch(calls: BatchCall[]): Promise<BatchOutcome> {
+    const out: BatchOutcome = { results: {}, errors: {}, requests: 0 };
+    for (let i = 0; i < calls.length; i += BATCH_LIMIT) {
+      const chunk = calls.slice(i, i + BATCH_LIMIT);
+      const cmd: Record<string, string> = {};
+      for (const c of chunk) cmd[c.key] = `${c.method}?${encodeForm(c.params)}`;
+      out.requests++;
+      const r = await this.call<{
+        result: Record<string, unknown> | unknown[];
+        result_error: Record<string, { error?: string; error_description?: string }> | unknown[];
+      }>('batch', { halt: 0, cmd });
+      // Empty maps come back as JSON arrays.
+      if (r.result && !Array.isArray(r.result)) Object.assign(out.results, r.result);
+      if (r.result_error && !Array.isArray(r.result_error)) {
+        for (const [k, v] of Object.entries(r.result_error)) {
+          out.errors[k] = { code: String(v?.error ?? ''), description: String(v?.error_description ?? '') };
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** Hands out REST clients per portal: the installation's (stored tokens) and acting users' (event tokens). */
+export class PortalGateway {
+  private readonly buckets = new Map<string, LeakyBucket>();
+  private readonly appClients = new Map<string, { client: RestClient; accessToken: string }>();
+  private readonly refreshes = new Map<string, Promise<TokenState>>();
+  refreshCount = 0;
+
+  constructor(private readonly opts: GatewayOptions) {}
+
+  bucket(memberId: string): LeakyBucket {
+    let b = this.buckets.get(memberId);
+    if (!b) {
+      const rl = this.opts.rateLimit ?? { burst: 50, drainPerSec: 2 };
+      b = new LeakyBucket(rl.burst, rl.drainPerSec);
+      this.buckets.set(memberId, b);
+    }
+    return b;
+  }
+
+  /** The client acting with the installation's stored tokens (the installer, an admin): for work nobody asked for. */
+  async app(memberId: string): Promise<RestClient> {
+    const data = await this.opts.store.get(memberId);
+    if (!data) throw new PortalError('(local)', 'NOT_INSTALLED', 0, `portal ${memberId} is not installed`);
+    const inst = data.installation;
+    if (inst.status === 'uninstalled') throw new PortalError('(local)', 'NOT_INSTALLED', 0, 'the application was uninstalled');
+    const cached = this.appClients.get(memberId);
+    if (cached && cached.accessToken === inst.accessToken) return cached.client;
+    const client = new SdkRestClient(
+      this.bucket(memberId),
+      inst,
+      { memberId, domain: inst.domain, userId: inst.installerId, applicationToken: inst.applicationToken },
+      () => this.refreshInstallation(memberId),
+      this.opts.retryBudgetMs ?? 120_000,
+      this.opts.timeoutMs ?? 30_000,
+    );
+    this.appClients.set(memberId, { client, accessToken: inst.accessToken });
+    return client;
+  }
+
+  /** The client acting as the user behind an event, so the portal enforces that person's rights. */
+  user(memberId: string, inst: Installation, auth: UserAuth): RestClient {
+    let current: TokenState = {
+      accessToken: auth.accessToken,
+      refreshToken: auth.refreshToken,
+      expires: auth.expires,
+      clientEndpoint: auth.clientEndpoint || inst.clientEndpoint,
+      serverEndpoint: auth.serverEndpoint || inst.serverEndpoint,
+      scope: auth.scope,
+    };
+    const refresh = auth.refreshToken
+      ? async () => {
+          current = await this.exchange(memberId, current.refreshToken, current);
+          return current;
+        }
+      : null;
+    return new SdkRestClient(
+      this.bucket(memberId),
+      current,
+      { memberId, domain: inst.domain, userId: auth.userId, applicationToken: inst.applicationToken },
+      refresh,
+      this.opts.retryBudgetMs ?? 120_000,
+      this.opts.timeoutMs ?? 30_000,
+    );
+  }
+
+  /** Refreshes the stored pair once, however many calls hit `expired_token` together, and saves it at once. */
+  private refreshInstallation(memberId: string): Promise<TokenState> {
+    let p = this.refreshes.get(memberId);
+    if (!p) {
+      p = (async () => {
+        const data = await this.opts.store.get(memberId);
+        if (!data) throw new PortalError('oauth/token', 'NOT_INSTALLED', 0, 'portal is gone');
+        const inst = data.installation;
+        try {
+          const next = await this.exchange(memberId, inst.refreshToken, inst);
+          await this.opts.store.update(memberId, (d) => {
+            Object.assign(d.installation, next, { status: 'active', updatedAt: new Date().toISOString() });
+          });
+          const cached = this.appClients.get(memberId);
+          if (cached) cached.accessToken = next.accessToken;
+          this.opts.log.info({ memberId }, 'portal tokens refreshed and saved');
+          return next;
+        } catch (e) {
+          await this.opts.store.update(memberId, (d) => {
+            d.installation.status = 'needs_reinstall';
+            d.installation.updatedAt = new Date().toISOString();
+          });
+          this.opts.log.error(
+            { memberId, code: e instanceof PortalError ? e.code : 'NETWORK' },
+            'token refresh failed: the application must be reinstalled on this portal',
+          );
+          throw e;
+        }
+      })();
+      this.refreshes.set(memberId, p);
+      void p.finally(() => this.refreshes.delete(memberId)).catch(() => undefined);
+    }
+    return p;
+  }
+
+  /** grant_type=refresh_token against the OAuth server (bitrix24-api.md §5), GET with the query string. */
+  private async exchange(memberId: string, refreshToken: string, prev: TokenState): Promise<TokenState> {
+    this.refreshCount++;
+    const url = new URL('/oauth/token/', this.opts.oauthUrl + '/');
+    url.search = new URLSearchParams({
+      grant_type: 'refresh_token',
+      client_id: this.opts.clientId,
+      client_secret: this.opts.clientSecret,
+      refresh_token: refreshToken,
+    }).toString();
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+    } catch (e) {
+      throw new NetworkError('oauth/token', e instanceof Error ? e.message : 'fetch failed');
+    }
+    const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!res.ok || !body || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+      throw new PortalError('oauth/token', String(body?.error ?? `HTTP_${res.status}`), res.status, String(body?.error_description ?? ''));
+    }
+    if (body.member_id !== undefined && String(body.member_id) !== memberId) {
+      throw new PortalError('oauth/token', 'MEMBER_MISMATCH', res.status, 'the OAuth server answered for another portal');
+    }
+    return {
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+      expires: Number(body.expires) || Math.floor(Date.now() / 1000) + Number(body.expires_in ?? 3600),
+      clientEndpoint: typeof body.client_endpoint === 'string' ? stripSlash(body.client_endpoint) : prev.clientEndpoint,
+      serverEndpoint: typeof body.server_endpoint === 'string' ? body.server_endpoint : prev.serverEndpoint,
+      scope: typeof body.scope === 'string' ? body.scope : prev.scope,
+    };
+  }
+}

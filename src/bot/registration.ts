@@ -1,0 +1,77 @@
+// Registers our bot and its slash commands on a portal (imbot.v2), idempotently: a second run repairs, never duplicates.
+import { BOT_CODE, BOT_PROFILE, COMMANDS } from '../handlers/manifest.js';
+import { PortalError, type RestClient } from './portal.js';
+
+export interface Registration {
+  botId: number;
+  commandIds: Record<string, number>;
+  eventMode: 'webhook' | 'fetch';
+  webhookUrl: string | null;
+}
+
+interface BotAnswer {
+  bot: { id: number; code: string; eventMode?: string };
+}
+
+/**
+ * `Bot.register` returns the existing bot unchanged when the code is ours already (bot doc 2.1),
+ * so the delivery mode is checked and corrected with `Bot.update`. Commands are registered in one
+ * batch; `Command.register` is idempotent per bot and name (bot doc 7.1).
+ */
+export async function registerBot(
+  rest: RestClient,
+  opts: { webhookUrl: string | null; botToken?: string },
+): Promise<Registration> {
+  const eventMode = opts.webhookUrl ? 'webhook' : 'fetch';
+  const tokenParam = opts.botToken ? { botToken: opts.botToken } : {};
+  const fields: Record<string, unknown> = {
+    code: BOT_CODE,
+    type: 'bot',
+    eventMode,
+    properties: { ...BOT_PROFILE },
+    isReactionsEnabled: false,
+    ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}),
+    ...(opts.botToken ? { botToken: opts.botToken } : {}),
+  };
+  const registered = await rest.call<BotAnswer>('imbot.v2.Bot.register', { ...tokenParam, fields }, { idempotent: true });
+  const botId = Number(registered.bot.id);
+  if (!Number.isInteger(botId) || botId <= 0) throw new PortalError('imbot.v2.Bot.register', 'BAD_ANSWER', 200, 'no bot id');
+
+  // An existing bot keeps its old mode and URL: move it to the current way in (switching re-binds subscriptions).
+  if (registered.bot.eventMode !== eventMode || opts.webhookUrl) {
+    await rest.call(
+      'imbot.v2.Bot.update',
+      { ...tokenParam, botId, fields: { eventMode, ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}) } },
+      { idempotent: true },
+    );
+  }
+
+  const calls = COMMANDS.map((c) => ({
+    key: c.name,
+    method: 'imbot.v2.Command.register',
+    params: {
+      ...tokenParam,
+      botId,
+      fields: {
+        command: c.name,
+        title: c.title,
+        ...(c.params.en ? { params: c.params } : {}),
+        common: false,
+        hidden: false,
+        // External users may call every command; what each person may do is decided by the bot.
+        extranetSupport: true,
+      },
+    },
+  }));
+  const out = await rest.batch(calls);
+  const commandIds: Record<string, number> = {};
+  for (const c of COMMANDS) {
+    const err = out.errors[c.name];
+    if (err) throw new PortalError('imbot.v2.Command.register', err.code, 400, err.description);
+    const r = out.results[c.name] as { command?: { id?: number | string } } | undefined;
+    const id = Number(r?.command?.id);
+    if (!Number.isInteger(id) || id <= 0) throw new PortalError('imbot.v2.Command.register', 'BAD_ANSWER', 200, c.name);
+    commandIds[c.name] = id;
+  }
+  return { botId, commandIds, eventMode, webhookUrl: opts.webhookUrl };
+}

@@ -1,0 +1,85 @@
+// Environment → a validated Config; a bad value stops the start with a message that names it.
+import { z } from 'zod';
+
+const url = z
+  .string()
+  .trim()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url.optional(),
+  DATA_DIR: z.string().trim().min(1).default('data'),
+  B24_CLIENT_ID: z.string().trim().min(1).optional(),
+  B24_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  B24_WEBHOOK_URL: url.optional(),
+  B24_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{16,40}$/, 'must be 16 to 40 characters: letters, digits, - or _')
+    .optional(),
+  B24_OAUTH_URL: url.default('https://oauth.bitrix24.tech'),
+  BOT_LANG: z.enum(['en', 'ru']).default('en'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+});
+
+export type Mode = 'application' | 'webhook' | 'sandbox';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  webhookUrl: string | undefined;
+  botToken: string | undefined;
+  oauthUrl: string;
+  botLang: 'en' | 'ru';
+  logLevel: string;
+  sandboxPort: number;
+  /** application: OAuth app installed into portals; webhook: one portal via an inbound webhook; sandbox: the built-in emulator. */
+  mode: Mode;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset: `PUBLIC_URL=` in a .env file means "none".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.B24_CLIENT_ID) !== Boolean(e.B24_CLIENT_SECRET)) {
+    throw new ConfigError('Invalid configuration:\n  B24_CLIENT_ID and B24_CLIENT_SECRET go together: set both or neither');
+  }
+  if (e.B24_WEBHOOK_URL && e.B24_CLIENT_ID) {
+    throw new ConfigError('Invalid configuration:\n  set either B24_WEBHOOK_URL (one portal) or B24_CLIENT_ID/B24_CLIENT_SECRET (application), not both');
+  }
+  if (e.B24_WEBHOOK_URL && !/\/rest\/\d+\/[^/]+$/.test(e.B24_WEBHOOK_URL)) {
+    throw new ConfigError('Invalid configuration:\n  B24_WEBHOOK_URL must look like https://your.bitrix24.com/rest/1/abcdef123456/');
+  }
+  const mode: Mode = e.B24_WEBHOOK_URL ? 'webhook' : e.B24_CLIENT_ID ? 'application' : 'sandbox';
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: e.DATA_DIR,
+    clientId: e.B24_CLIENT_ID,
+    clientSecret: e.B24_CLIENT_SECRET,
+    webhookUrl: e.B24_WEBHOOK_URL,
+    botToken: e.B24_BOT_TOKEN,
+    oauthUrl: e.B24_OAUTH_URL,
+    botLang: e.BOT_LANG,
+    logLevel: e.LOG_LEVEL,
+    sandboxPort: e.SANDBOX_PORT,
+    mode,
+  };
+}

@@ -1,0 +1,82 @@
+// The product's data: what one portal (tenant) stores. No Bitrix24 field names here.
+
+/** A calendar day as `YYYY-MM-DD` (the portal's local day; no time zone games). */
+export type Day = string;
+
+export type Privacy = 'open' | 'closed' | 'hidden';
+
+export type MemberStatus = 'member' | 'invited';
+
+export interface GroupMember {
+  userId: number;
+  status: MemberStatus;
+  /** ISO timestamp of when the bot learned of this membership or sent the invitation. */
+  since: string;
+  /** Who added or invited the person (0: came from the workgroup itself). */
+  addedBy: number;
+}
+
+export interface StudyGroup {
+  id: number;
+  name: string;
+  description: string;
+  /** The Bitrix24 workgroup behind the study group. */
+  workgroupId: number;
+  /** Linked to a workgroup that existed before: name, description and members are Bitrix24's. */
+  linked: boolean;
+  ownerId: number;
+  privacy: Privacy;
+  accessFrom: Day | null;
+  accessTo: Day | null;
+  archived: boolean;
+  members: GroupMember[];
+  courseIds: number[];
+  /** Group chats (dialog ids such as `chat305`) that receive this group's announcements. */
+  chatDialogIds: string[];
+  createdBy: number;
+  createdAt: string;
+}
+
+export type CourseKind = 'course' | 'test';
+
+export interface Course {
+  id: number;
+  title: string;
+  url: string;
+  kind: CourseKind;
+  prompts: string[];
+  hiddenFromExtranet: boolean;
+  createdBy: number;
+  createdAt: string;
+}
+
+export interface Poll {
+  id: number;
+  question: string;
+  options: string[];
+  /** userId → option index */
+  votes: Record<string, number>;
+  dialogId: string;
+  messageId: number | null;
+  groupId: number | null;
+  createdBy: number;
+  closed: boolean;
+}
+
+/** A question the bot asked and whose answer is the caller's next message in that dialog. */
+export interface PendingInput {
+  userId: number;
+  dialogId: string;
+  kind: string;
+  groupId: number | null;
+  expiresAt: string;
+}
+
+/** Who finished which course (the "done" button). Key: `${groupId}:${courseId}:${userId}`. */
+export type CompletionKey = string;
+
+export interface PortalCounters {
+  group: number;
+  course: number;
+  poll: number;
+}

@@ -1,0 +1,60 @@
+// The slash commands we register on every portal, with their titles and argument hints in each language.
+export interface CommandManifest {
+  name: string;
+  title: { en: string; ru: string };
+  params: { en: string; ru: string };
+  /** Who sees it in /help: everyone, moderators, or portal admins. */
+  audience: 'everyone' | 'moderator' | 'admin';
+}
+
+export const COMMANDS: CommandManifest[] = [
+  {
+    name: 'group',
+    title: { en: 'Study groups', ru: 'Учебные группы' },
+    params: {
+      en: 'create <name> | link [id] | add|invite|remove <group> <users> | list | info|members <group> | dates <group> <from> <to> | …',
+      ru: 'create <название> | link [id] | add|invite|remove <группа> <люди> | list | info|members <группа> | dates <группа> <с> <по> | …',
+    },
+    audience: 'everyone',
+  },
+  {
+    name: 'course',
+    title: { en: 'Courses and tests', ru: 'Курсы и тесты' },
+    params: {
+      en: 'add <title> <url> [test] | list | attach|detach <course> <group> | prompt <course> <text> | extranet <course> on|off',
+      ru: 'add <название> <ссылка> [test] | list | attach|detach <курс> <группа> | prompt <курс> <текст> | extranet <курс> on|off',
+    },
+    audience: 'everyone',
+  },
+  {
+    name: 'mycourses',
+    title: { en: 'My courses', ru: 'Мои курсы' },
+    params: { en: '', ru: '' },
+    audience: 'everyone',
+  },
+  {
+    name: 'poll',
+    title: { en: 'Poll in a group chat', ru: 'Опрос в групповом чате' },
+    params: { en: '<question> | <option> | <option>…', ru: '<вопрос> | <вариант> | <вариант>…' },
+    audience: 'moderator',
+  },
+  {
+    name: 'moderator',
+    title: { en: 'Training moderators', ru: 'Модераторы обучения' },
+    params: { en: 'add|remove <users> | list', ru: 'add|remove <люди> | list' },
+    audience: 'admin',
+  },
+  {
+    name: 'help',
+    title: { en: 'What the bot can do', ru: 'Что умеет бот' },
+    params: { en: '', ru: '' },
+    audience: 'everyone',
+  },
+];
+
+export const BOT_CODE = 'study_groups_bot';
+export const BOT_PROFILE = {
+  name: 'Study Groups',
+  workPosition: 'Training assistant',
+  color: 'mint',
+} as const;

@@ -1,0 +1,65 @@
+// Composition root: config → runtime → listen (or the sandbox when no portal is configured); graceful close.
+import { ConfigError, loadConfig } from './config.js';
+import { createRuntime } from './runtime.js';
+import { startSandbox } from './sandbox/start.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+
+  if (config.mode === 'sandbox') {
+    const started = Date.now();
+    const sb = await startSandbox(config);
+    console.log(
+      [
+        '',
+        'Study groups bot: sandbox (no Bitrix24 portal configured)',
+        `  Chat with the bot:  ${sb.emulator.origin}/`,
+        `  Bot endpoint:       ${sb.botUrl}`,
+        `  Ready in ${Date.now() - started} ms. Press Ctrl+C to stop.`,
+        '',
+      ].join('\n'),
+    );
+    onShutdown(() => sb.close());
+    return;
+  }
+
+  const rt = createRuntime({
+    dataDir: config.dataDir,
+    eventsUrl: config.publicUrl ? `${config.publicUrl}/bitrix/events` : null,
+    clientId: config.clientId ?? '',
+    clientSecret: config.clientSecret ?? '',
+    oauthUrl: config.oauthUrl,
+    defaultLang: config.botLang,
+    logLevel: config.logLevel,
+  });
+  await rt.app.listen({ port: config.port, host: config.host });
+  onShutdown(() => rt.close());
+}
+
+function onShutdown(close: () => Promise<void>): void {
+  let closing = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (closing) return;
+      closing = true;
+      close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+// What one portal's file holds, and the store interface the bot and handlers use.
+import type { Course, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
+
+export type InstallationStatus = 'active' | 'needs_reinstall' | 'uninstalled';
+
+export interface Installation {
+  memberId: string;
+  domain: string;
+  /** Portal REST base without a trailing slash, e.g. https://acme.bitrix24.com/rest */
+  clientEndpoint: string;
+  serverEndpoint: string;
+  applicationToken: string;
+  accessToken: string;
+  refreshToken: string;
+  /** Unix seconds. */
+  expires: number;
+  scope: string;
+  installerId: number;
+  language: string;
+  /** oauth: a Bitrix24 application; webhook: one portal through an inbound webhook and botToken. */
+  auth: 'oauth' | 'webhook';
+  botId: number | null;
+  botCode: string;
+  commandIds: Record<string, number>;
+  eventMode: 'webhook' | 'fetch';
+  webhookUrl: string | null;
+  status: InstallationStatus;
+  installedAt: string;
+  updatedAt: string;
+}
+
+export interface KnownUser {
+  name: string;
+  extranet: boolean;
+}
+
+export interface PortalData {
+  version: 1;
+  installation: Installation;
+  moderators: number[];
+  groups: StudyGroup[];
+  courses: Course[];
+  polls: Poll[];
+  pending: PendingInput[];
+  /** `${groupId}:${courseId}:${userId}` of learners who pressed "done". */
+  completions: string[];
+  /** Keys of announcements and reminders already sent: scheduled work never repeats. */
+  sent: string[];
+  /** Recently handled event keys, newest last (bounded): at-least-once delivery becomes exactly-once handling. */
+  processed: string[];
+  counters: PortalCounters;
+  /** fetch mode: the offset to pass to the next imbot.v2.Event.get. */
+  fetchOffset: number | null;
+  /** Names and flags of people the bot has met, so answers need no REST reads. */
+  users: Record<string, KnownUser>;
+  /** Bot message id → dialog id, for keyboard presses that arrive without a chat (bot doc 7.4). */
+  keyboardDialogs: Record<string, string>;
+}
+
+export const PROCESSED_LIMIT = 5000;
+export const KEYBOARD_DIALOGS_LIMIT = 2000;
+
+export function emptyPortal(installation: Installation): PortalData {
+  return {
+    version: 1,
+    installation,
+    moderators: [],
+    groups: [],
+    courses: [],
+    polls: [],
+    pending: [],
+    completions: [],
+    sent: [],
+    processed: [],
+    counters: { group: 0, course: 0, poll: 0 },
+    fetchOffset: null,
+    users: {},
+    keyboardDialogs: {},
+  };
+}
+
+export class PortalNotFoundError extends Error {
+  constructor(readonly memberId: string) {
+    super(`no installation for portal ${memberId}`);
+  }
+}
+
+/**
+ * One record per portal (member_id). `update` runs the mutator on a private copy and saves it
+ * atomically; if the mutator throws nothing is saved. Updates of one portal are serialized.
+ */
+export interface PortalStore {
+  get(memberId: string): Promise<PortalData | undefined>;
+  update<T>(memberId: string, mutate: (data: PortalData) => T | Promise<T>): Promise<T>;
+  put(data: PortalData): Promise<void>;
+  delete(memberId: string): Promise<void>;
+  list(): Promise<string[]>;
+}
