@@ -1,0 +1,67 @@
+// Small helpers every command uses: rights checks that answer, group lookup, user labels, domain errors → text.
+import type { BotContext } from '../bot/context.js';
+import type { GroupRef } from '../domain/args.js';
+import { escapeBb, mention } from '../domain/bbcode.js';
+import type { StudyGroup } from '../domain/model.js';
+
+/** Answers "only moderators" and returns false when the caller is not one. */
+export async function requireModerator(ctx: BotContext): Promise<boolean> {
+  if (await ctx.isModerator()) return true;
+  await ctx.reply(ctx.t('common:not_allowed'));
+  return false;
+}
+
+export async function requireAdmin(ctx: BotContext): Promise<boolean> {
+  if (!ctx.user.extranet && (await ctx.isAdmin())) return true;
+  await ctx.reply(ctx.t('common:admin_only'));
+  return false;
+}
+
+/** A domain Result's error code, in the caller's language (keys live in errors.json). */
+export function errorText(ctx: BotContext, code: string, details: Record<string, string | number> = {}): string {
+  const safe = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? escapeBb(v) : v]));
+  return ctx.t(`errors:${code}`, safe);
+}
+
+export async function replyError(ctx: BotContext, code: string, details: Record<string, string | number> = {}): Promise<void> {
+  await ctx.reply(errorText(ctx, code, details));
+}
+
+/** The group chat's bound study group, if this chat is bound to exactly one. */
+export function boundGroup(ctx: BotContext): StudyGroup | null {
+  if (ctx.chat.isPrivate) return null;
+  const bound = ctx.data.groups.filter((g) => g.chatDialogIds.includes(ctx.chat.dialogId));
+  return bound.length === 1 ? bound[0]! : null;
+}
+
+/**
+ * Finds a group of THIS portal by `#id` or name (case-insensitive); answers and returns null when
+ * it cannot. With no reference, a bound chat's group is used.
+ */
+export async function findGroup(ctx: BotContext, ref: GroupRef | null): Promise<StudyGroup | null> {
+  if (!ref) {
+    const g = boundGroup(ctx);
+    if (!g) await replyError(ctx, 'group_missing');
+    return g;
+  }
+  if (ref.kind === 'id') {
+    const g = ctx.data.groups.find((x) => x.id === ref.id) ?? null;
+    if (!g) await replyError(ctx, 'group_not_found', { ref: `#${ref.id}` });
+    return g;
+  }
+  const wanted = ref.name.trim().toLowerCase();
+  const matches = ctx.data.groups.filter((x) => x.name.toLowerCase() === wanted);
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    await replyError(ctx, 'group_ambiguous', { ref: ref.name, id: matches[0]!.id });
+    return null;
+  }
+  await replyError(ctx, 'group_not_found', { ref: ref.name });
+  return null;
+}
+
+/** A person as a mention with the name we know (escaped), or their id. */
+export function userLabel(ctx: BotContext, userId: number): string {
+  const known = ctx.data.users[String(userId)];
+  return mention(userId, known?.name ?? `#${userId}`);
+}

@@ -1,0 +1,87 @@
+// Both PortalStore implementations keep the same contract: atomic updates, serialized, per portal.
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FilePortalStore, fileNameFor } from '../src/store/file.js';
+import { MemoryPortalStore } from '../src/store/memory.js';
+import { emptyPortal, PortalNotFoundError, type Installation, type PortalStore } from '../src/store/types.js';
+
+function installation(memberId: string): Installation {
+  return {
+    memberId, domain: 'd', clientEndpoint: 'http://x/rest', serverEndpoint: 'http://o/rest/', applicationToken: 't',
+    accessToken: 'a', refreshToken: 'r', expires: 0, scope: '', installerId: 1, language: 'en', auth: 'oauth',
+    botId: 5, botCode: 'b', commandIds: {}, eventMode: 'webhook', webhookUrl: null, status: 'active', installedAt: '', updatedAt: '',
+  };
+}
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+const makers: Array<[string, () => Promise<PortalStore>]> = [
+  ['memory', async () => new MemoryPortalStore()],
+  ['file', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'sgb-store-'));
+    dirs.push(d);
+    return new FilePortalStore(d);
+  }],
+];
+
+describe.each(makers)('%s store', (_name, make) => {
+  it('keeps portals apart', async () => {
+    const s = await make();
+    await s.put(emptyPortal(installation('p1')));
+    await s.put(emptyPortal(installation('p2')));
+    await s.update('p1', (d) => void d.moderators.push(7));
+    expect((await s.get('p1'))!.moderators).toEqual([7]);
+    expect((await s.get('p2'))!.moderators).toEqual([]);
+    expect((await s.list()).sort()).toEqual(['p1', 'p2']);
+  });
+
+  it('saves nothing when the mutator throws', async () => {
+    const s = await make();
+    await s.put(emptyPortal(installation('p1')));
+    await expect(
+      s.update('p1', (d) => {
+        d.moderators.push(1);
+        throw new Error('half-way');
+      }),
+    ).rejects.toThrow('half-way');
+    expect((await s.get('p1'))!.moderators).toEqual([]);
+  });
+
+  it('serializes concurrent updates: none is lost', async () => {
+    const s = await make();
+    await s.put(emptyPortal(installation('p1')));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => s.update('p1', async (d) => {
+      await new Promise((r) => setTimeout(r, i % 3));
+      d.counters.group += 1;
+    })));
+    expect((await s.get('p1'))!.counters.group).toBe(100);
+  });
+
+  it('refuses updates of an unknown portal', async () => {
+    const s = await make();
+    await expect(s.update('nope', () => 1)).rejects.toBeInstanceOf(PortalNotFoundError);
+  });
+});
+
+describe('file store on disk', () => {
+  it('writes one file per portal, leaves no temp files, and reloads', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'sgb-store-'));
+    dirs.push(d);
+    const s = new FilePortalStore(d);
+    await s.put(emptyPortal(installation('p1')));
+    await s.put(emptyPortal(installation('../evil')));
+    await s.update('p1', (x) => void (x.counters.course = 3));
+    const files = (await readdir(join(d, 'portals'))).sort();
+    expect(files).toEqual([fileNameFor('../evil'), 'p1.json'].sort());
+    expect(fileNameFor('../evil')).toMatch(/^h_[0-9a-f]{40}\.json$/);
+    expect(JSON.parse(await readFile(join(d, 'portals', 'p1.json'), 'utf8')).counters.course).toBe(3);
+    const again = new FilePortalStore(d);
+    expect((await again.get('p1'))!.counters.course).toBe(3);
+    expect((await again.list()).sort()).toEqual(['../evil', 'p1']);
+  });
+});
