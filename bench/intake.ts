@@ -1,0 +1,31 @@
+// Event intake: how fast a /help typed in the emulator is answered end to end, over real HTTP, and with how many REST calls.
+import { performance } from 'node:perf_hooks';
+import { startWorld } from '../test/helpers/world.js';
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+export async function run(): Promise<Record<string, number | string>> {
+  const w = await startWorld();
+  try {
+    const user = w.demo.learners[0];
+    for (let i = 0; i < 20; i++) await w.say(user, '/help'); // warm-up
+    const roundTrip: number[] = [];
+    const before = w.portal.requests.length;
+    const n = 300;
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await w.say(user, '/help');
+      roundTrip.push(performance.now() - t0);
+    }
+    const restPerHelp = (w.portal.requests.length - before) / n;
+    const out = {
+      help_round_trip_p50_ms: Number(pct(roundTrip, 50).toFixed(2)),
+      help_round_trip_p95_ms: Number(pct(roundTrip, 95).toFixed(2)),
+      rest_requests_per_help: Number(restPerHelp.toFixed(2)),
+    };
+    console.table(out);
+    return out;
+  } finally {
+    await w.close();
+  }
+}
