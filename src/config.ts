@@ -21,6 +21,12 @@ const schema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_-]{16,40}$/, 'must be 16 to 40 characters: letters, digits, - or _')
     .optional(),
+  ADMIN_IDS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\s*,\s*\d+)*$/, 'must be user ids separated by commas, e.g. 1,17')
+    .transform((v) => [...new Set(v.split(',').map((x) => Number(x.trim())))].filter((n) => n > 0))
+    .optional(),
   B24_OAUTH_URL: url.default('https://oauth.bitrix24.tech'),
   BOT_LANG: z.enum(['en', 'ru']).default('en'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -38,6 +44,8 @@ export interface Config {
   clientSecret: string | undefined;
   webhookUrl: string | undefined;
   botToken: string | undefined;
+  /** One-portal mode: people treated as portal admins besides the webhook's owner (nobody else can be checked). */
+  adminIds: number[];
   oauthUrl: string;
   botLang: 'en' | 'ru';
   logLevel: string;
@@ -66,6 +74,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.B24_WEBHOOK_URL && !/\/rest\/\d+\/[^/]+$/.test(e.B24_WEBHOOK_URL)) {
     throw new ConfigError('Invalid configuration:\n  B24_WEBHOOK_URL must look like https://your.bitrix24.com/rest/1/abcdef123456/');
   }
+  if (e.B24_BOT_TOKEN && !e.B24_WEBHOOK_URL) {
+    throw new ConfigError('Invalid configuration:\n  B24_BOT_TOKEN belongs to one-portal mode: set B24_WEBHOOK_URL too (an application needs no bot token)');
+  }
+  if (e.ADMIN_IDS && !e.B24_WEBHOOK_URL) {
+    // In application mode admins are asked of Bitrix24; one list of ids for every portal would cross tenants.
+    throw new ConfigError('Invalid configuration:\n  ADMIN_IDS belongs to one-portal mode: set B24_WEBHOOK_URL too');
+  }
   const mode: Mode = e.B24_WEBHOOK_URL ? 'webhook' : e.B24_CLIENT_ID ? 'application' : 'sandbox';
   return {
     port: e.PORT,
@@ -76,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientSecret: e.B24_CLIENT_SECRET,
     webhookUrl: e.B24_WEBHOOK_URL,
     botToken: e.B24_BOT_TOKEN,
+    adminIds: e.ADMIN_IDS ?? [],
     oauthUrl: e.B24_OAUTH_URL,
     botLang: e.BOT_LANG,
     logLevel: e.LOG_LEVEL,

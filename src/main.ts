@@ -1,5 +1,6 @@
 // Composition root: config → runtime → listen (or the sandbox when no portal is configured); graceful close.
 import { ConfigError, loadConfig } from './config.js';
+import { ONE_PORTAL_EVENTS_PATH } from './bot/webhook-portal.js';
 import { createRuntime } from './runtime.js';
 import { startSandbox } from './sandbox/start.js';
 
@@ -32,17 +33,32 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Without PUBLIC_URL nothing reaches us from the portal: the bot polls (fetch mode). One-portal mode
+  // has its own events path, since its events carry a member_id the webhook could not tell us.
+  const onePortal = config.mode === 'webhook' && config.webhookUrl;
+  const eventsPath = onePortal ? ONE_PORTAL_EVENTS_PATH : '/bitrix/events';
   const rt = createRuntime({
     dataDir: config.dataDir,
-    eventsUrl: config.publicUrl ? `${config.publicUrl}/bitrix/events` : null,
+    eventsUrl: config.publicUrl ? `${config.publicUrl}${eventsPath}` : null,
     clientId: config.clientId ?? '',
     clientSecret: config.clientSecret ?? '',
     oauthUrl: config.oauthUrl,
     defaultLang: config.botLang,
     logLevel: config.logLevel,
+    ...(onePortal ? { webhook: { url: onePortal, ...(config.botToken ? { botToken: config.botToken } : {}) }, adminIds: config.adminIds } : {}),
   });
   await rt.app.listen({ port: config.port, host: config.host });
   onShutdown(() => rt.close());
+  try {
+    await rt.start();
+  } catch (e) {
+    await rt.close().catch(() => undefined);
+    throw e;
+  }
+  rt.log.info(
+    { mode: config.mode, eventMode: config.publicUrl ? 'webhook' : 'fetch', portals: onePortal ? 1 : (await rt.store.list()).length },
+    'bot started',
+  );
 }
 
 function onShutdown(close: () => Promise<void>): void {

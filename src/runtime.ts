@@ -1,10 +1,18 @@
-// Wires config → store → portal gateway → bot → fastify app. Used by main.ts, the tests and the sandbox.
+// Wires config → store → portal gateway → bot → fastify app (and fetch pollers). Used by main.ts, the tests and the sandbox.
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions } from './app.js';
-import { Bot } from './bot/bot.js';
+import { Bot, describe } from './bot/bot.js';
 import type { Logger } from './bot/logger.js';
+import { FetchPoller, Pollers, type PollerPace, type PollerTimers } from './bot/poller.js';
 import { PortalGateway } from './bot/portal.js';
 import type { HandlerRegistry } from './bot/router.js';
+import {
+  ensureWebhookInstallation,
+  loadBotToken,
+  parseInboundWebhook,
+  registerOnePortalReceiver,
+  type InboundWebhook,
+} from './bot/webhook-portal.js';
 import { registry as defaultRegistry } from './handlers/index.js';
 import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
@@ -24,6 +32,16 @@ export interface RuntimeOptions {
   retryBudgetMs?: number;
   now?: () => Date;
   registry?: HandlerRegistry;
+  /**
+   * One-portal mode: an inbound webhook (B24_WEBHOOK_URL) and the bot token (B24_BOT_TOKEN; generated
+   * and saved under dataDir when absent). With PUBLIC_URL, eventsUrl should be PUBLIC_URL + ONE_PORTAL_EVENTS_PATH.
+   */
+  webhook?: { url: string; botToken?: string };
+  /** One-portal mode: user ids the operator names as admins (ADMIN_IDS). */
+  adminIds?: readonly number[];
+  /** Fetch mode: the pollers' sleep (tests inject a virtual one) and pace. */
+  pollerTimers?: PollerTimers;
+  pollerPace?: Partial<PollerPace>;
 }
 
 export interface Runtime {
@@ -31,7 +49,15 @@ export interface Runtime {
   bot: Bot;
   store: PortalStore;
   gateway: PortalGateway;
+  pollers: Pollers;
   log: Logger;
+  /** One-portal mode: the portal key derived from the webhook (null in application mode). */
+  onePortal: InboundWebhook | null;
+  /**
+   * After listen: one-portal mode sets up its portal and registers the bot; application mode moves
+   * every stored bot to the current way in (webhook ↔ fetch) and starts the pollers of fetch-mode portals.
+   */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,7 +80,23 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
     ...(o.retryBudgetMs !== undefined ? { retryBudgetMs: o.retryBudgetMs } : {}),
   });
-  const bot = new Bot({
+  const onePortal = o.webhook ? parseInboundWebhook(o.webhook.url) : null;
+  // Created before the bot (which tells it about registrations) and filled with the bot after.
+  let bot: Bot;
+  const pollers = new Pollers(
+    (memberId, extra) =>
+      new FetchPoller({
+        memberId,
+        bot,
+        store,
+        rest: () => gateway.app(memberId),
+        log: logProxy,
+        ...(o.pollerTimers ? { timers: o.pollerTimers } : {}),
+        ...(o.pollerPace ? { pace: o.pollerPace } : {}),
+        ...extra,
+      }),
+  );
+  bot = new Bot({
     store,
     gateway,
     registry: o.registry ?? defaultRegistry,
@@ -62,16 +104,93 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     eventsUrl: o.eventsUrl,
     defaultLang: o.defaultLang,
     ...(o.now ? { now: o.now } : {}),
+    ...(o.adminIds ? { adminIds: o.adminIds } : {}),
+    onRegistered(inst) {
+      // Only the registration knows the way in for sure: fetch → a poller runs; webhook → none does.
+      if (inst.eventMode === 'fetch' && inst.status === 'active' && inst.botId) pollers.ensure(inst.memberId);
+      else void pollers.stop(inst.memberId);
+    },
   });
   const app = buildApp({ bot, store, logger: loggerOptions(o.logLevel) });
+  let botToken: string | null = null;
+  if (onePortal) registerOnePortalReceiver(app, { bot, store, memberId: onePortal.memberId, botToken: () => botToken });
   log = app.log as unknown as Logger;
+  const now = o.now ?? (() => new Date());
+
+  /** Registers the bot again if the way in changed; leaving fetch mode first reads what is still queued. */
+  async function reconcile(memberId: string, force: boolean): Promise<void> {
+    const data = await store.get(memberId);
+    if (!data || data.installation.status !== 'active') return;
+    const inst = data.installation;
+    // A bot deleted on the portal stays deleted until someone installs (or, one-portal, restarts) on purpose.
+    if (!inst.botId && !force) return;
+    const eventsUrl = bot.deps.eventsUrl;
+    const want = eventsUrl ? 'webhook' : 'fetch';
+    const changed = inst.eventMode !== want || (want === 'webhook' && inst.webhookUrl !== eventsUrl);
+    if (!changed && !force) {
+      if (want === 'fetch') pollers.ensure(memberId);
+      return;
+    }
+    const leavingFetch = inst.eventMode === 'fetch' && want === 'webhook' && inst.botId !== null;
+    if (leavingFetch) await pollers.detached(memberId, { afterSwitch: true }).drain();
+    const offset = (await store.get(memberId))?.fetchOffset ?? null;
+    await bot.register(memberId);
+    if (leavingFetch) {
+      // Events queued between that read and the switch: one more read with the old offset, then forget it.
+      await store.update(memberId, (d) => void (d.fetchOffset = offset));
+      await pollers.detached(memberId, { afterSwitch: true }).drain();
+      await store.update(memberId, (d) => void (d.fetchOffset = null));
+    }
+  }
+
+  async function startOnePortal(hook: InboundWebhook, webhook: { url: string; botToken?: string }): Promise<void> {
+    const token = await loadBotToken(o.dataDir, webhook.botToken, logProxy);
+    gateway.useInboundWebhook(hook.memberId, hook.url, token);
+    botToken = token;
+    await ensureWebhookInstallation(store, hook, { language: o.defaultLang, now: now(), eventsUrl: bot.deps.eventsUrl });
+    let profile: { ID?: string | number; ADMIN?: boolean | string } | null;
+    try {
+      profile = await (await gateway.app(hook.memberId)).call('profile', {}, { idempotent: true });
+    } catch (e) {
+      throw new Error(`B24_WEBHOOK_URL does not work: ${describe(e)}`);
+    }
+    if (Number(profile?.ID) !== hook.userId) {
+      logProxy.warn({ owner: profile?.ID, inUrl: hook.userId }, 'the webhook answers for another user than its URL names');
+    }
+    if (profile?.ADMIN !== true && profile?.ADMIN !== 'Y') {
+      logProxy.warn(
+        { owner: hook.userId },
+        'the webhook owner is not a portal admin: the bot acts with their rights, so direct adds to workgroups become invitations',
+      );
+    }
+    try {
+      await reconcile(hook.memberId, true);
+    } catch (e) {
+      throw new Error(`could not register the bot through B24_WEBHOOK_URL: ${describe(e)}`);
+    }
+  }
+
   return {
     app,
     bot,
     store,
     gateway,
+    pollers,
     log: logProxy,
+    onePortal,
+    async start() {
+      if (onePortal && o.webhook) return startOnePortal(onePortal, o.webhook);
+      for (const memberId of await store.list()) {
+        const data = await store.get(memberId);
+        // Records of one-portal mode are not this application's to touch.
+        if (!data || data.installation.auth === 'webhook') continue;
+        await reconcile(memberId, false).catch((e: unknown) =>
+          logProxy.error({ memberId, err: describe(e) }, 'could not move the bot to the current event mode'),
+        );
+      }
+    },
     async close() {
+      await pollers.stopAll();
       await app.close();
       await bot.idle();
     },

@@ -15,7 +15,7 @@ import {
 import type { BotContext } from './context.js';
 import type { BotEvent, InstallBody } from './events.js';
 import type { Logger } from './logger.js';
-import { NetworkError, PortalError, stripSlash, type PortalGateway, type RestClient } from './portal.js';
+import { NetworkError, PortalError, stripSlash, type CallOptions, type PortalGateway, type RestClient } from './portal.js';
 import { registerBot } from './registration.js';
 import { renderFields, type Reply } from './render.js';
 import { route, runRoute, type HandlerRegistry } from './router.js';
@@ -31,6 +31,33 @@ export interface BotDeps {
   now?: () => Date;
   /** How long an "is admin" answer is trusted. */
   adminCacheMs?: number;
+  /**
+   * One-portal mode only (ADMIN_IDS): people the operator names as admins. Where no event brings the
+   * caller's own token, the bot cannot ask Bitrix24 about them (bitrix24-api.md 15.3).
+   */
+  adminIds?: readonly number[];
+  /** Told after every (re)registration, so the runtime can start or stop the portal's fetch poller. */
+  onRegistered?: (inst: Installation) => void;
+}
+
+/** What happened to one event: handled (or deliberately skipped), or worth fetching again later. */
+export type EventOutcome = 'done' | 'retry';
+
+export interface HandleOptions {
+  /**
+   * The event can be delivered again (fetch mode): a handler that failed because the portal could not
+   * be reached, before it changed anything, is undone and reported as 'retry' instead of answered.
+   */
+  retryable?: boolean;
+}
+
+/** Thrown inside dispatch when a retryable event should be fetched again. */
+class RetryLater extends Error {}
+
+/** Failures that say "the portal could not be reached or was busy", not "the portal said no". */
+function isTransient(e: unknown): boolean {
+  if (e instanceof NetworkError) return true;
+  return e instanceof PortalError && (['QUERY_LIMIT_EXCEEDED', 'OPERATION_TIME_LIMIT', 'OVERLOAD_LIMIT'].includes(e.code) || e.status === 503);
 }
 
 export class InstallError extends Error {
@@ -66,14 +93,22 @@ export class Bot {
     return this.queue.idle();
   }
 
+  /** The fetch poller's way in: like enqueue (same per-portal order), but it waits and reports the outcome. */
+  process(ev: BotEvent, opts: HandleOptions = {}): Promise<EventOutcome> {
+    return this.queue.run(ev.memberId, () => this.handleEvent(ev, opts));
+  }
+
   /** Runs one event to the end. Never throws: failures are logged and, where a person waits, answered. */
-  async handleEvent(ev: BotEvent): Promise<void> {
+  async handleEvent(ev: BotEvent, opts: HandleOptions = {}): Promise<EventOutcome> {
     const { store, log } = this.deps;
     try {
       const data = await store.get(ev.memberId);
-      if (!data) return;
-      if (ev.kind === 'uninstall') return await this.uninstall(ev.memberId, ev.clean);
-      if (data.installation.status === 'uninstalled') return;
+      if (!data) return 'done';
+      if (ev.kind === 'uninstall') {
+        await this.uninstall(ev.memberId, ev.clean);
+        return 'done';
+      }
+      if (data.installation.status === 'uninstalled') return 'done';
       if (ev.kind === 'botDeleted') {
         if (ev.botId === data.installation.botId) {
           await store.update(ev.memberId, (d) => {
@@ -82,12 +117,12 @@ export class Bot {
           });
           log.warn({ memberId: ev.memberId, botId: ev.botId }, 'our bot was deleted on the portal; reinstall to register it again');
         }
-        return;
+        return 'done';
       }
-      if (ev.kind === 'ignored') return;
+      if (ev.kind === 'ignored') return 'done';
       // An event for some other bot of the same application is not ours to answer.
-      if (data.installation.botId !== null && ev.botId !== data.installation.botId) return;
-      if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return;
+      if (data.installation.botId !== null && ev.botId !== data.installation.botId) return 'done';
+      if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return 'done';
       if (ev.dedupeKey) {
         const key = ev.dedupeKey;
         await store.update(ev.memberId, (d) => {
@@ -95,13 +130,19 @@ export class Bot {
           if (d.processed.length > PROCESSED_LIMIT) d.processed.splice(0, d.processed.length - PROCESSED_LIMIT);
         });
       }
-      await this.dispatch(ev);
+      await this.dispatch(ev, opts);
+      return 'done';
     } catch (e) {
+      if (e instanceof RetryLater) {
+        log.warn({ memberId: ev.memberId, kind: ev.kind, err: describe(e.cause) }, 'portal unreachable: the event will be fetched again');
+        return 'retry';
+      }
       log.error({ memberId: ev.memberId, kind: ev.kind, err: describe(e) }, 'event handling failed');
+      return 'done';
     }
   }
 
-  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>): Promise<void> {
+  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, opts: HandleOptions): Promise<void> {
     const { store, registry } = this.deps;
     let data = (await store.get(ev.memberId))!;
     const dialogId = this.dialogOf(ev, data);
@@ -129,10 +170,20 @@ export class Bot {
       });
     }
     const params = r.kind === 'command' ? r.params : r.kind === 'pending' ? text : '';
-    const ctx = this.context(ev, data, dialogId, params, r.kind === 'pending' ? text : params);
+    const effects = { touched: false };
+    const ctx = this.context(ev, data, dialogId, params, r.kind === 'pending' ? text : params, effects);
     try {
       await runRoute(r, ctx, registry);
     } catch (e) {
+      if (opts.retryable && isTransient(e) && !effects.touched) {
+        // Nothing happened yet, so the whole event can run again later: forget that we saw it.
+        const key = ev.dedupeKey;
+        await store.update(ev.memberId, (d) => {
+          if (key) d.processed = d.processed.filter((k) => k !== key);
+          if (pending && !d.pending.some((p) => p.userId === pending.userId && p.dialogId === pending.dialogId)) d.pending.push(pending);
+        });
+        throw new RetryLater('portal unreachable', { cause: e });
+      }
       this.deps.log.error({ memberId: ev.memberId, route: r.kind, err: describe(e) }, 'handler failed');
       await ctx.reply(ctx.t(errorKey(e), { code: e instanceof PortalError ? e.code : '' })).catch(() => undefined);
     }
@@ -152,6 +203,8 @@ export class Bot {
     dialogId: string,
     params: string,
     text: string,
+    /** Set once the handler changed something (stored data, or a REST call that is not safe to repeat). */
+    effects: { touched: boolean } = { touched: false },
   ): BotContext {
     const lang = pickLanguage(ev.language, data.installation.language, this.deps.defaultLang);
     const memberId = ev.memberId;
@@ -159,10 +212,11 @@ export class Bot {
     const botId = inst.botId ?? ev.botId;
     const gateway = this.deps.gateway;
     let userClient: RestClient | null = null;
-    const asApp = () => gateway.app(memberId);
+    const asApp = async () => tracked(await gateway.app(memberId), effects);
+    const hasUserToken = callerHasOwnToken(ev);
     const asUser = (): RestClient => {
-      if (ev.auth && ev.auth.userId === ev.user.id) {
-        userClient ??= gateway.user(memberId, inst, ev.auth);
+      if (hasUserToken && ev.auth) {
+        userClient ??= tracked(gateway.user(memberId, inst, ev.auth), effects);
         return userClient;
       }
       // No token for this person (fetch mode, one-portal mode): the bot itself checks rights before calling.
@@ -201,12 +255,12 @@ export class Bot {
       args: tokenize(params),
       text,
       event: ev,
-      isAdmin: () => self.isAdmin(memberId, ev.user.id, ev.user.extranet, asUser),
+      isAdmin: () => self.isAdmin(memberId, ev.user.id, ev.user.extranet, hasUserToken, asUser, asApp),
       async isModerator() {
         if (ev.user.extranet) return false;
         const latest = await self.deps.store.get(memberId);
         if (latest?.moderators.includes(ev.user.id)) return true;
-        return self.isAdmin(memberId, ev.user.id, ev.user.extranet, asUser);
+        return self.isAdmin(memberId, ev.user.id, ev.user.extranet, hasUserToken, asUser, asApp);
       },
       asUser,
       asApp,
@@ -219,26 +273,48 @@ export class Bot {
           fields: renderFields(reply, botId, true),
         });
       },
-      update: (mutate) => self.deps.store.update(memberId, mutate),
+      async update(mutate) {
+        const out = await self.deps.store.update(memberId, mutate);
+        effects.touched = true;
+        return out;
+      },
       now: () => self.now(),
       today: (): Day => todayIn(self.now()),
     };
   }
 
-  private async isAdmin(memberId: string, userId: number, extranet: boolean, asUser: () => RestClient): Promise<boolean> {
+  /**
+   * Is this person a portal admin? With their own token (webhook events of an application) Bitrix24
+   * answers `user.admin` for them. Without one (fetch mode, one-portal mode) every call would run as
+   * the installer or the webhook's owner, so `user.admin` would describe that person, not the caller
+   * (bitrix24-api.md 15.3: there is no "is user X an admin"). Then the admins are: the installer or
+   * webhook owner, if Bitrix24 says they are an admin; and in one-portal mode the people in ADMIN_IDS.
+   */
+  private async isAdmin(
+    memberId: string,
+    userId: number,
+    extranet: boolean,
+    hasUserToken: boolean,
+    asUser: () => RestClient,
+    asApp: () => Promise<RestClient>,
+  ): Promise<boolean> {
     if (extranet) return false;
-    const key = `${memberId}:${userId}`;
+    const key = `${memberId}:${userId}:${hasUserToken ? 'own' : 'owner'}`;
     const cached = this.adminCache.get(key);
     const ttl = this.deps.adminCacheMs ?? 5 * 60_000;
     if (cached && Date.now() - cached.at < ttl) return cached.value;
     const data = await this.deps.store.get(memberId);
+    const inst = data?.installation;
     let value: boolean;
-    if (data?.installation.auth === 'webhook') {
-      // One-portal mode: every call runs as the webhook's owner, so `user.admin` would describe them, not the caller.
-      value = data.installation.installerId === userId;
+    if (hasUserToken) {
+      value = isYes(await asUser().call<boolean | string>('user.admin', {}, { idempotent: true }));
+    } else if (inst?.auth === 'webhook' && this.deps.adminIds?.includes(userId)) {
+      value = true;
+    } else if (inst && inst.installerId > 0 && inst.installerId === userId) {
+      // The stored token or webhook IS this person's: `user.admin` answers for them.
+      value = isYes(await (await asApp()).call<boolean | string>('user.admin', {}, { idempotent: true }));
     } else {
-      const answer = await asUser().call<boolean | string>('user.admin', {}, { idempotent: true });
-      value = answer === true || answer === 'Y' || answer === 'true';
+      value = false;
     }
     this.adminCache.set(key, { value, at: Date.now() });
     return value;
@@ -291,8 +367,9 @@ export class Bot {
       botId: existing?.installation.botId ?? null,
       botCode: existing?.installation.botCode ?? '',
       commandIds: existing?.installation.commandIds ?? {},
-      eventMode: this.deps.eventsUrl ? 'webhook' : 'fetch',
-      webhookUrl: this.deps.eventsUrl,
+      // Registration moves the bot to the current way in and records it (and resets the fetch offset on a switch).
+      eventMode: existing?.installation.eventMode ?? (this.deps.eventsUrl ? 'webhook' : 'fetch'),
+      webhookUrl: existing?.installation.webhookUrl ?? this.deps.eventsUrl,
       status: 'active',
       installedAt: existing?.installation.installedAt ?? nowIso,
       updatedAt: nowIso,
@@ -308,14 +385,16 @@ export class Bot {
     try {
       const rest = await gateway.app(memberId);
       const reg = await registerBot(rest, { webhookUrl: this.deps.eventsUrl, ...(botToken ? { botToken } : {}) });
-      if (this.deps.eventsUrl) {
+      const current = await store.get(memberId);
+      // Webhook-owned bots have no application: there is no uninstall event to bind (and event.bind needs an app).
+      if (this.deps.eventsUrl && current?.installation.auth !== 'webhook') {
         // ONAPPUNINSTALL is not automatic: bind it so uninstall reaches us (bitrix24-api.md §3.5).
         await rest
           .call('event.bind', { event: 'ONAPPUNINSTALL', handler: this.deps.eventsUrl }, { idempotent: true })
           .catch((e: unknown) => log.warn({ memberId, err: describe(e) }, 'could not bind ONAPPUNINSTALL'));
       }
       const inst = await store.update(memberId, (d) => {
-        const switched = d.installation.eventMode !== reg.eventMode;
+        const switched = d.installation.eventMode !== reg.eventMode || d.installation.botId !== reg.botId;
         Object.assign(d.installation, {
           botId: reg.botId,
           botCode: 'study_groups_bot',
@@ -324,11 +403,12 @@ export class Bot {
           webhookUrl: reg.webhookUrl,
           updatedAt: this.now().toISOString(),
         });
-        // A bot switched to fetch starts with an empty queue (bot doc 6.2): the old offset means nothing.
+        // A bot switched to fetch (or a new bot) starts with an empty queue (bot doc 6.2): the old offset means nothing.
         if (switched) d.fetchOffset = null;
         return d.installation;
       });
       log.info({ memberId, botId: reg.botId, eventMode: reg.eventMode }, 'bot registered');
+      this.deps.onRegistered?.(inst);
       return inst;
     } catch (e) {
       log.error({ memberId, err: describe(e) }, 'bot registration failed');
@@ -375,6 +455,53 @@ function placeholderInstallation(memberId: string): Installation {
     status: 'active',
     installedAt: '',
     updatedAt: '',
+  };
+}
+
+/**
+ * Does `ctx.asUser()` really act as the person behind this event? Only when the event brought their
+ * own token (an application's webhook events). In fetch mode and one-portal mode it acts as the
+ * installer or the webhook's owner, so Bitrix24 checks THEIR rights: handlers must check the
+ * person's rights themselves before acting for them (`ctx.isAdmin()` already does the right thing).
+ */
+export function callerHasOwnToken(ev: BotEvent): boolean {
+  return 'user' in ev && ev.auth !== null && ev.auth.userId === ev.user.id;
+}
+
+function isYes(answer: unknown): boolean {
+  return answer === true || answer === 'Y' || answer === 'true';
+}
+
+/**
+ * Notes in `effects` when a call may have changed something on the portal: a call not marked
+ * idempotent that succeeded, or that failed without our knowing whether the portal ran it.
+ */
+function tracked(client: RestClient, effects: { touched: boolean }): RestClient {
+  const note = (idempotent: boolean, e?: unknown) => {
+    if (idempotent) return;
+    if (e === undefined || (e instanceof NetworkError && !e.unsent)) effects.touched = true;
+  };
+  return {
+    async call<T>(method: string, params?: Record<string, unknown>, opts?: CallOptions): Promise<T> {
+      try {
+        const out = await client.call<T>(method, params, opts);
+        note(opts?.idempotent === true);
+        return out;
+      } catch (e) {
+        note(opts?.idempotent === true, e);
+        throw e;
+      }
+    },
+    async batch(calls) {
+      try {
+        const out = await client.batch(calls);
+        note(false);
+        return out;
+      } catch (e) {
+        note(false, e);
+        throw e;
+      }
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export class NetworkError extends Error {
   constructor(
     readonly method: string,
     readonly reason: string,
+    /** True when we know the portal never ran the call (the connection was refused, a 503 page in front of it). */
+    readonly unsent = false,
   ) {
     super(`${method}: network failure (${reason})`);
     this.name = 'NetworkError';
@@ -64,17 +66,22 @@ export class LeakyBucket {
     public drainPerSec: number,
   ) {}
 
-  /** Waits until one more request fits under the portal's limit, then counts it. */
+  /**
+   * Waits until one more request fits under the portal's limit, then counts it. One request of
+   * headroom is kept: the portal counts requests when they arrive, we when they leave, and a little
+   * network jitter at a full bucket would otherwise earn a QUERY_LIMIT_EXCEEDED now and then.
+   */
   async take(): Promise<void> {
+    const cap = this.burst > 1 ? this.burst - 1 : this.burst;
     for (;;) {
       const now = Date.now();
       this.level = Math.max(0, this.level - ((now - this.last) / 1000) * this.drainPerSec);
       this.last = now;
-      if (this.level + 1 <= this.burst) {
+      if (this.level + 1 <= cap) {
         this.level += 1;
         return;
       }
-      const waitMs = Math.ceil(((this.level + 1 - this.burst) / this.drainPerSec) * 1000);
+      const waitMs = Math.ceil(((this.level + 1 - cap) / this.drainPerSec) * 1000);
       await sleep(Math.max(waitMs, 5));
     }
   }
@@ -134,28 +141,100 @@ function unwrap(e: unknown, method: string): PortalError | NetworkError {
       return new PortalError(method, String(b.error ?? ''), status, String(b.error_description ?? ''));
     }
     if (['NETWORK_ERROR', 'REQUEST_TIMEOUT'].includes(e.code) || status === 0) return new NetworkError(method, e.code);
-    // A proxy page or an empty 5xx: we do not know whether the portal ran the call.
-    if (status >= 500) return new NetworkError(method, `HTTP ${status}`);
+    // A proxy page or an empty 5xx: we do not know whether the portal ran the call, except that a 503 page means it was turned away.
+    if (status >= 500) return new NetworkError(method, `HTTP ${status}`, status === 503);
     return new PortalError(method, e.code, status, e.message);
   }
   return new NetworkError(method, e instanceof Error ? e.message : String(e));
 }
 
 /**
+ * Our retry policy and batch splitting around one HTTP attempt, shared by the OAuth client (the SDK)
+ * and the inbound-webhook client: every request waits its turn in the portal's bucket first.
+ */
+abstract class PoliteRestClient implements RestClient {
+  constructor(
+    private readonly bucket: LeakyBucket,
+    private readonly retryBudgetMs: number,
+  ) {}
+
+  /** One HTTP request; throws PortalError (the portal said no) or NetworkError (no usable answer). */
+  protected abstract attempt<T>(method: string, params: Record<string, unknown>): Promise<T>;
+
+  /** Last touch on a command's parameters before they are sent (the webhook client adds botToken). */
+  protected prepare(_method: string, params: Record<string, unknown>): Record<string, unknown> {
+    return params;
+  }
+
+  async call<T>(method: string, params: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<T> {
+    const deadline = Date.now() + this.retryBudgetMs;
+    let delay = 250;
+    let networkRetries = opts.idempotent ? 2 : 0;
+    const prepared = this.prepare(method, params);
+    for (;;) {
+      await this.bucket.take();
+      try {
+        return await this.attempt<T>(method, prepared);
+      } catch (e) {
+        const err = e instanceof PortalError || e instanceof NetworkError ? e : new NetworkError(method, e instanceof Error ? e.message : String(e));
+        const now = Date.now();
+        if (err instanceof PortalError && RETRY_CODES.has(err.code) && now < deadline) {
+          if (err.code === 'QUERY_LIMIT_EXCEEDED') this.bucket.fill();
+          // The portal refused before running the call, so repeating it is always safe.
+          await sleep(Math.min(delay, deadline - now) + Math.floor(Math.random() * 100));
+          delay = Math.min(delay * 2, 8_000);
+          continue;
+        }
+        if (err instanceof NetworkError && networkRetries > 0 && now < deadline) {
+          networkRetries--;
+          await sleep(delay);
+          delay = Math.min(delay * 2, 8_000);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  async batch(calls: BatchCall[]): Promise<BatchOutcome> {
+    const out: BatchOutcome = { results: {}, errors: {}, requests: 0 };
+    for (let i = 0; i < calls.length; i += BATCH_LIMIT) {
+      const chunk = calls.slice(i, i + BATCH_LIMIT);
+      const cmd: Record<string, string> = {};
+      for (const c of chunk) cmd[c.key] = `${c.method}?${encodeForm(this.prepare(c.method, c.params))}`;
+      out.requests++;
+      const r = await this.call<{
+        result: Record<string, unknown> | unknown[];
+        result_error: Record<string, { error?: string; error_description?: string }> | unknown[];
+      }>('batch', { halt: 0, cmd });
+      // Empty maps come back as JSON arrays.
+      if (r.result && !Array.isArray(r.result)) Object.assign(out.results, r.result);
+      if (r.result_error && !Array.isArray(r.result_error)) {
+        for (const [k, v] of Object.entries(r.result_error)) {
+          out.errors[k] = { code: String(v?.error ?? ''), description: String(v?.error_description ?? '') };
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/**
  * One SDK client with our retry policy around it. Token refresh goes through `refresh` so that
  * concurrent 401s share one request and the new pair is saved before anyone uses it.
  */
-class SdkRestClient implements RestClient {
+class SdkRestClient extends PoliteRestClient {
   private readonly b24: B24OAuth;
 
   constructor(
-    private readonly bucket: LeakyBucket,
+    bucket: LeakyBucket,
     tokens: TokenState,
     identity: { memberId: string; domain: string; userId: number; applicationToken: string },
     refresh: (() => Promise<TokenState>) | null,
-    private readonly retryBudgetMs: number,
+    retryBudgetMs: number,
     timeoutMs: number,
   ) {
+    super(bucket, retryBudgetMs);
     this.b24 = new B24OAuth(
       {
         applicationToken: identity.applicationToken,
@@ -210,60 +289,81 @@ class SdkRestClient implements RestClient {
     }
   }
 
-  async call<T>(method: string, params: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<T> {
-    const deadline = Date.now() + this.retryBudgetMs;
-    let delay = 250;
-    let networkRetries = opts.idempotent ? 2 : 0;
-    for (;;) {
-      await this.bucket.take();
-      try {
-        const res: AjaxResult = await this.b24.actions.v2.call.make({ method, params });
-        if (!res.isSuccess) {
-          const err = [...res.getErrors()][0];
-          throw err ?? new PortalError(method, 'ERROR', 0, 'unsuccessful answer');
-        }
-        return (res.getData() as { result: T }).result;
-      } catch (e) {
-        const err = unwrap(e, method);
-        const now = Date.now();
-        if (err instanceof PortalError && RETRY_CODES.has(err.code) && now < deadline) {
-          if (err.code === 'QUERY_LIMIT_EXCEEDED') this.bucket.fill();
-          // The portal refused before running the call, so repeating it is always safe.
-          await sleep(Math.min(delay, deadline - now) + Math.floor(Math.random() * 100));
-          delay = Math.min(delay * 2, 8_000);
-          continue;
-        }
-        if (err instanceof NetworkError && networkRetries > 0 && now < deadline) {
-          networkRetries--;
-          await sleep(delay);
-          delay = Math.min(delay * 2, 8_000);
-          continue;
-        }
-        throw err;
+  protected async attempt<T>(method: string, params: Record<string, unknown>): Promise<T> {
+    try {
+      const res: AjaxResult = await this.b24.actions.v2.call.make({ method, params });
+      if (!res.isSuccess) {
+        const err = [...res.getErrors()][0];
+        throw err ?? new PortalError(method, 'ERROR', 0, 'unsuccessful answer');
       }
+      return (res.getData() as { result: T }).result;
+    } catch (e) {
+      throw unwrap(e, method);
     }
   }
+}
 
-  async batch(calls: BatchCall[]): Promise<BatchOutcome> {
-    const out: BatchOutcome = { results: {}, errors: {}, requests: 0 };
-    for (let i = 0; i < calls.length; i += BATCH_LIMIT) {
-      const chunk = calls.slice(i, i + BATCH_LIMIT);
-      const cmd: Record<string, string> = {};
-      for (const c of chunk) cmd[c.key] = `${c.method}?${encodeForm(c.params)}`;
-      out.requests++;
-      const r = await this.call<{
-        result: Record<string, unknown> | unknown[];
-        result_error: Record<string, { error?: string; error_description?: string }> | unknown[];
-      }>('batch', { halt: 0, cmd });
-      // Empty maps come back as JSON arrays.
-      if (r.result && !Array.isArray(r.result)) Object.assign(out.results, r.result);
-      if (r.result_error && !Array.isArray(r.result_error)) {
-        for (const [k, v] of Object.entries(r.result_error)) {
-          out.errors[k] = { code: String(v?.error ?? ''), description: String(v?.error_description ?? '') };
-        }
-      }
+/**
+ * REST through an inbound webhook (`…/rest/{userId}/{secret}/{method}`, JSON body, no `auth`): every call
+ * runs as the webhook's owner. The SDK's B24Hook insists on https, so this is plain fetch. Every
+ * `imbot.v2.*` call carries `botToken` (top level; also `fields.botToken` on Bot.register, bot doc 1.2).
+ */
+export class WebhookRestClient extends PoliteRestClient {
+  private readonly base: string;
+
+  constructor(
+    bucket: LeakyBucket,
+    webhookUrl: string,
+    private readonly botToken: string,
+    retryBudgetMs: number,
+    private readonly timeoutMs: number,
+  ) {
+    super(bucket, retryBudgetMs);
+    this.base = stripSlash(webhookUrl);
+  }
+
+  protected override prepare(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    if (!/^imbot\.v2\./i.test(method) || !this.botToken) return params;
+    const out: Record<string, unknown> = { botToken: this.botToken, ...params };
+    const fields = params.fields;
+    if (method.toLowerCase() === 'imbot.v2.bot.register' && fields && typeof fields === 'object' && !Array.isArray(fields)) {
+      out.fields = { botToken: this.botToken, ...(fields as Record<string, unknown>) };
     }
     return out;
+  }
+
+  protected async attempt<T>(method: string, params: Record<string, unknown>): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(params),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string } }).cause;
+      const timedOut = e instanceof Error && e.name === 'TimeoutError';
+      // A refused connection never reached the portal; a timeout may have run the call.
+      throw new NetworkError(method, timedOut ? 'REQUEST_TIMEOUT' : cause?.code ?? 'NETWORK_ERROR', cause?.code === 'ECONNREFUSED');
+    }
+    const text = await res.text().catch(() => '');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (body && typeof body === 'object' && 'error' in body) {
+      const b = body as { error?: unknown; error_description?: unknown };
+      throw new PortalError(method, String(b.error ?? ''), res.status, String(b.error_description ?? ''));
+    }
+    if (!res.ok) {
+      if (res.status >= 500 || body === undefined) throw new NetworkError(method, `HTTP ${res.status}`, res.status === 503);
+      throw new PortalError(method, `HTTP_${res.status}`, res.status, '');
+    }
+    if (!body || typeof body !== 'object' || !('result' in body)) throw new NetworkError(method, 'unreadable answer');
+    return (body as { result: T }).result;
   }
 }
 
@@ -271,6 +371,7 @@ class SdkRestClient implements RestClient {
 export class PortalGateway {
   private readonly buckets = new Map<string, LeakyBucket>();
   private readonly appClients = new Map<string, { client: RestClient; accessToken: string }>();
+  private readonly webhookClients = new Map<string, RestClient>();
   private readonly refreshes = new Map<string, Promise<TokenState>>();
   refreshCount = 0;
 
@@ -286,12 +387,28 @@ export class PortalGateway {
     return b;
   }
 
+  /**
+   * One-portal mode: this portal is reached through an inbound webhook. Its URL (which holds a secret)
+   * and the bot token are kept in memory from the configuration, never in the portal's stored file.
+   */
+  useInboundWebhook(memberId: string, webhookUrl: string, botToken: string): void {
+    this.webhookClients.set(
+      memberId,
+      new WebhookRestClient(this.bucket(memberId), webhookUrl, botToken, this.opts.retryBudgetMs ?? 120_000, this.opts.timeoutMs ?? 30_000),
+    );
+  }
+
   /** The client acting with the installation's stored tokens (the installer, an admin): for work nobody asked for. */
   async app(memberId: string): Promise<RestClient> {
     const data = await this.opts.store.get(memberId);
     if (!data) throw new PortalError('(local)', 'NOT_INSTALLED', 0, `portal ${memberId} is not installed`);
     const inst = data.installation;
     if (inst.status === 'uninstalled') throw new PortalError('(local)', 'NOT_INSTALLED', 0, 'the application was uninstalled');
+    if (inst.auth === 'webhook') {
+      const hook = this.webhookClients.get(memberId);
+      if (!hook) throw new PortalError('(local)', 'NOT_CONFIGURED', 0, 'this portal is reached through B24_WEBHOOK_URL, which is not configured');
+      return hook;
+    }
     const cached = this.appClients.get(memberId);
     if (cached && cached.accessToken === inst.accessToken) return cached.client;
     const client = new SdkRestClient(

@@ -1,16 +1,32 @@
 // Every handler, one line each: commands by name, buttons by action, answers by pending kind, intents.
 import type { HandlerRegistry } from '../bot/router.js';
 import { fallback, help, staleButton, welcome } from './help.js';
+import { group, groupButtons, groupPending } from './group/index.js';
+import { moderator } from './moderator.js';
+import { course, courseButtons } from './course/index.js';
+import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
+import { castVote, poll } from './poll.js';
 
 export const registry: HandlerRegistry = {
   commands: {
     help,
+    group,
+    moderator,
+    course,
+    mycourses,
+    poll,
   },
   buttons: {
     __stale: staleButton,
+    ...groupButtons,
+    ...courseButtons,
+    'm.group': openGroupCourses,
+    'p.v': castVote,
   },
-  pending: {},
-  intents: [],
+  pending: {
+    ...groupPending,
+  },
+  intents: [...myCoursesIntents],
   welcome,
   fallback,
 };

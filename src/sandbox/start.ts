@@ -1,26 +1,44 @@
-// Sandbox mode: the emulator with a demo company, the real bot installed into it, both on loopback.
+// Sandbox mode: the emulator with a demo company, the real bot installed into it, and the web page, all on loopback.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { Scheduler } from '../bot/scheduler.js';
 import type { Config } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { startEmulator, type DemoIds, type Emulator, type Portal } from './emulator/index.js';
+import { SandboxWeb } from './web/server.js';
 
 export const SANDBOX_SCOPES = ['imbot', 'im', 'sonet_group', 'socialnetwork', 'log', 'user'];
+const PORTAL_SLUG = 'demo';
 
 export interface Sandbox {
   emulator: Emulator;
-  portal: Portal;
-  demo: DemoIds;
+  /** The demo portal; a new one after `reset()`. */
+  readonly portal: Portal;
+  readonly demo: DemoIds;
+  readonly memberId: string;
+  readonly botId: number;
   runtime: Runtime;
   botUrl: string;
+  /** The messenger page: open it in a browser. */
+  webUrl: string;
+  web: SandboxWeb;
+  /** Drops the demo company and everything the bot stored about it, seeds it again and reinstalls the bot. */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
+interface Company {
+  portal: Portal;
+  demo: DemoIds;
+  memberId: string;
+  botId: number;
+}
+
 export async function startSandbox(config: Config): Promise<Sandbox> {
-  const emulator = await startEmulator({ port: config.sandboxPort, host: config.host });
-  const portal = emulator.createPortal({ slug: 'demo', language: config.botLang });
-  const demo = portal.seedDemo();
+  const web = new SandboxWeb();
+  const emulator = await startEmulator({ port: config.sandboxPort, host: config.host, extend: web.register });
+  web.observe(emulator);
   // The emulator forgets everything on restart, so the bot starts from a clean sandbox folder too.
   const dataDir = join(config.dataDir, 'sandbox');
   await rm(dataDir, { recursive: true, force: true });
@@ -34,26 +52,97 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
     oauthUrl: emulator.origin,
     defaultLang: config.botLang,
     logLevel: config.logLevel,
+    // The bot's "today" follows the portal's clock, so moving it forward shows what schedules do.
+    now: () => new Date(emulator.clock.now()),
   });
   const botUrl = await runtime.app.listen({ port: config.port, host: config.host });
   runtime.bot.setEventsUrl(`${botUrl}/bitrix/events`);
-  await portal.installApp({
-    clientId,
-    clientSecret,
-    installUrl: `${botUrl}/bitrix/install`,
-    handlerUrl: `${botUrl}/bitrix/events`,
-    scope: SANDBOX_SCOPES,
-    installerId: demo.admin,
-  });
-  return {
+  await runtime.start();
+  // Announcements when access windows open and reminders before they close, on the portal's clock.
+  const scheduler = new Scheduler({ store: runtime.store, gateway: runtime.gateway, log: runtime.log, now: () => runtime.bot.now() });
+
+  const seedCompany = async (): Promise<Company> => {
+    const portal = emulator.createPortal({ slug: PORTAL_SLUG, language: config.botLang });
+    const demo = portal.seedDemo();
+    const installed = await portal.installApp({
+      clientId,
+      clientSecret,
+      installUrl: `${botUrl}/bitrix/install`,
+      handlerUrl: `${botUrl}/bitrix/events`,
+      scope: SANDBOX_SCOPES,
+      installerId: demo.admin,
+    });
+    const data = await runtime.store.get(installed.memberId);
+    const botId = data?.installation.botId;
+    if (!botId) throw new Error('The bot did not register itself on the sandbox portal; see the log above');
+    // The two training managers are moderators from the start, as if Alice had named them with /moderator add.
+    await runtime.store.update(installed.memberId, (d) => {
+      d.moderators = [...new Set([...d.moderators, ...demo.moderators])];
+    });
+    return { portal, demo, memberId: installed.memberId, botId };
+  };
+
+  let company = await seedCompany();
+  scheduler.start();
+  const settle = async () => {
+    await company.portal.flush();
+    await runtime.bot.idle();
+  };
+
+  const sandbox: Sandbox = {
     emulator,
-    portal,
-    demo,
+    get portal() {
+      return company.portal;
+    },
+    get demo() {
+      return company.demo;
+    },
+    get memberId() {
+      return company.memberId;
+    },
+    get botId() {
+      return company.botId;
+    },
     runtime,
     botUrl,
+    webUrl: `${emulator.origin}/`,
+    web,
+    async reset() {
+      await settle();
+      const old = company.memberId;
+      web.resetStarting();
+      emulator.reset();
+      await runtime.store.delete(old);
+      company = await seedCompany();
+      web.resetDone();
+    },
     async close() {
+      await scheduler.stop();
       await runtime.close();
       await emulator.close();
     },
   };
+  web.attach({
+    emulator,
+    get portal() {
+      return company.portal;
+    },
+    get demo() {
+      return company.demo;
+    },
+    get botId() {
+      return company.botId;
+    },
+    async moderators() {
+      return (await runtime.store.get(company.memberId))?.moderators ?? [];
+    },
+    reset: () => sandbox.reset(),
+    async advanceClock(ms) {
+      emulator.clock.advance(ms);
+      // Whatever fell due in the skipped time happens now, not at the next minute's tick.
+      await scheduler.tick(company.memberId);
+      await settle();
+    },
+  });
+  return sandbox;
 }

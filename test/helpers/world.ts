@@ -2,12 +2,25 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime, type Runtime } from '../../src/runtime.js';
+import type { PollerPace, PollerTimers } from '../../src/bot/poller.js';
+import { ONE_PORTAL_EVENTS_PATH } from '../../src/bot/webhook-portal.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime.js';
 import { startEmulator, type DemoIds, type DialogMessageView, type Emulator, type Portal } from '../../src/sandbox/emulator/index.js';
 import { SANDBOX_SCOPES } from '../../src/sandbox/start.js';
 import type { PortalData } from '../../src/store/types.js';
 
+/**
+ * How events reach the bot: `webhook` (an application with a public URL: the default), `fetch` (an
+ * application without one: it polls), `oneportal` (an inbound webhook and a bot token, polling) and
+ * `oneportal-webhook` (the same with a public URL). SCENARIO_MODE in the environment changes the default.
+ */
+export type WorldMode = 'webhook' | 'fetch' | 'oneportal' | 'oneportal-webhook';
+
 export interface World {
+  /** The way in the bot uses now (restart can change it). */
+  readonly mode: WorldMode;
+  /** The inbound webhook the bot uses in one-portal modes ('' otherwise). */
+  webhookUrl: string;
   emu: Emulator;
   portal: Portal;
   demo: DemoIds;
@@ -24,6 +37,12 @@ export interface World {
   press(userId: number, messageId: number, button: string | number, dialogId?: string): Promise<DialogMessageView[]>;
   data(): Promise<PortalData>;
   settle(): Promise<void>;
+  /**
+   * Stops the bot and starts a new one on the same data directory and port, as a process restart would
+   * (and as main.ts does, calls `start()`). `mode` switches an application between webhook and fetch,
+   * or a one-portal bot between its two modes.
+   */
+  restart(mode?: WorldMode): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +54,15 @@ export interface WorldOptions {
   now?: () => number;
   slug?: string;
   emulator?: Emulator;
+  mode?: WorldMode;
+  /** Fetch modes: the pollers' sleep (a virtual clock in outage tests) and pace. */
+  pollerTimers?: PollerTimers;
+  pollerPace?: Partial<PollerPace>;
+}
+
+function defaultMode(): WorldMode {
+  const env = process.env.SCENARIO_MODE;
+  return env === 'fetch' || env === 'oneportal' || env === 'oneportal-webhook' ? env : 'webhook';
 }
 
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
@@ -45,7 +73,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sgb-'));
   const clientId = `local.test${Math.random().toString(16).slice(2, 10)}`;
   const clientSecret = `secret${Math.random().toString(16).slice(2)}`;
-  const rt = createRuntime({
+  const runtimeOptions: RuntimeOptions = {
     dataDir,
     eventsUrl: null,
     clientId,
@@ -56,23 +84,45 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     rateLimit: o.botRateLimit ?? { burst: 10_000, drainPerSec: 10_000 },
     retryBudgetMs: 60_000,
     ...(o.now ? { now: () => new Date(o.now!()) } : { now: () => new Date(emu.clock.now()) }),
-  });
+    ...(o.pollerTimers ? { pollerTimers: o.pollerTimers } : {}),
+    ...(o.pollerPace ? { pollerPace: o.pollerPace } : {}),
+  };
+  let mode = o.mode ?? defaultMode();
+  const onePortal = mode === 'oneportal' || mode === 'oneportal-webhook';
+  // The webhook's owner is the demo admin, as an administrator setting the bot up for their portal would be.
+  const webhookUrl = onePortal ? portal.createInboundWebhook(demo.admin, SANDBOX_SCOPES) : '';
+  if (onePortal) runtimeOptions.webhook = { url: webhookUrl };
+  let rt = createRuntime(runtimeOptions);
   const botUrl = await rt.app.listen({ port: 0, host: '127.0.0.1' });
-  rt.bot.setEventsUrl(`${botUrl}/bitrix/events`);
-  const inst = await portal.installApp({
-    clientId,
-    clientSecret,
-    installUrl: `${botUrl}/bitrix/install`,
-    handlerUrl: `${botUrl}/bitrix/events`,
-    scope: SANDBOX_SCOPES,
-    installerId: demo.admin,
-  });
+  /** The events URL of a mode (null: fetch), set once the port is known, as PUBLIC_URL would be. */
+  const eventsUrlOf = (m: WorldMode) =>
+    m === 'webhook' ? `${botUrl}/bitrix/events` : m === 'oneportal-webhook' ? `${botUrl}${ONE_PORTAL_EVENTS_PATH}` : null;
+  rt.bot.setEventsUrl(eventsUrlOf(mode));
+  let memberId: string;
+  if (onePortal) {
+    // No application and no install step: the bot sets itself up from the webhook on start.
+    await rt.start();
+    memberId = rt.onePortal!.memberId;
+  } else {
+    const inst = await portal.installApp({
+      clientId,
+      clientSecret,
+      installUrl: `${botUrl}/bitrix/install`,
+      handlerUrl: `${botUrl}/bitrix/events`,
+      scope: SANDBOX_SCOPES,
+      installerId: demo.admin,
+    });
+    memberId = inst.memberId;
+  }
+  const inst = { memberId };
   const data = await rt.store.get(inst.memberId);
   if (!data?.installation.botId) throw new Error('install did not register the bot');
   const botId = data.installation.botId;
 
   const settle = async () => {
     await portal.flush();
+    // Fetch modes: the poller reads the queue now instead of after its pause, until the queue is empty.
+    await rt.pollers.drainAll();
     await rt.bot.idle();
   };
   const newBotMessages = (userId: number, dialogId: string, afterId: number) =>
@@ -80,10 +130,16 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const lastId = (userId: number, dialogId: string) => portal.dialog(userId, dialogId).reduce((mx, m) => Math.max(mx, m.id), 0);
 
   return {
+    get mode() {
+      return mode;
+    },
+    webhookUrl,
     emu,
     portal,
     demo,
-    rt,
+    get rt() {
+      return rt;
+    },
     botId,
     memberId: inst.memberId,
     dataDir,
@@ -106,6 +162,14 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       return (await rt.store.get(inst.memberId))!;
     },
     settle,
+    async restart(next?: WorldMode) {
+      await rt.close();
+      if (next) mode = next;
+      rt = createRuntime(runtimeOptions);
+      await rt.app.listen({ port: Number(new URL(botUrl).port), host: '127.0.0.1' });
+      rt.bot.setEventsUrl(eventsUrlOf(mode));
+      await rt.start();
+    },
     async close() {
       await rt.close();
       if (!o.emulator) await emu.close();

@@ -29,7 +29,10 @@ export interface DeliveryOutcome {
 }
 
 export interface EventLogEntry extends DeliveryOutcome {
+  /** When the receiver answered (or the event was queued). */
   at: number;
+  /** When the webhook POST started: the receiver may have called REST before it answered. */
+  sentAt?: number;
   /** The envelope with tokens masked as '***'. */
   body: Record<string, unknown>;
   duplicate?: boolean;
@@ -148,9 +151,10 @@ export class EventDelivery {
         this.log(lost, masked);
         return lost;
       }
+      const sentAt = this.portal.now();
       const status = await this.post(url, body);
       const outcome = { ...base, httpStatus: status };
-      this.log(outcome, masked);
+      this.log(outcome, masked, false, sentAt);
       if (this.duplicate > 0) {
         this.duplicate -= 1;
         const again = await this.post(url, body);
@@ -185,8 +189,9 @@ export class EventDelivery {
     }
   }
 
-  private log(outcome: DeliveryOutcome, body: Record<string, unknown>, duplicate = false): void {
+  private log(outcome: DeliveryOutcome, body: Record<string, unknown>, duplicate = false, sentAt?: number): void {
     const entry: EventLogEntry = { ...outcome, at: this.portal.now(), body };
+    if (sentAt !== undefined) entry.sentAt = sentAt;
     if (duplicate) entry.duplicate = true;
     this.portal.recordEvent(entry);
   }

@@ -21,6 +21,8 @@ export interface EmulatorOptions {
   tokenTtlSec?: number;
   /** How long a webhook POST may take before it counts as failed (default 10 s). */
   webhookTimeoutMs?: number;
+  /** Extra routes or hooks on the emulator's server (the sandbox page), added before it listens. */
+  extend?: (app: FastifyInstance) => void | Promise<void>;
 }
 
 /** Portal options are checked once, here, so a typo fails loudly instead of producing an odd portal. */
@@ -54,8 +56,10 @@ export class Emulator implements PortalHost {
   private readonly emitter = new EventEmitter();
   private server: FastifyInstance | undefined;
   private originValue = '';
+  private readonly extend: EmulatorOptions['extend'];
 
   constructor(opts: EmulatorOptions = {}) {
+    this.extend = opts.extend;
     this.clock = new Clock(opts.now);
     this.tokenTtlSec = opts.tokenTtlSec ?? 3600;
     this.webhookTimeoutMs = opts.webhookTimeoutMs ?? 10_000;
@@ -105,6 +109,7 @@ export class Emulator implements PortalHost {
         this.oauthRequests.push({ at: this.clock.now(), ...entry });
       },
     });
+    await this.extend?.(this.server);
     await this.server.listen({ port, host });
     const address = this.server.server.address() as AddressInfo;
     this.originValue = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;

@@ -1,0 +1,215 @@
+// The periodic tick: announces a group's courses when its access window opens and reminds members a day before it closes.
+import { todayIn } from '../domain/dates.js';
+import type { Course, StudyGroup } from '../domain/model.js';
+import { planAnnouncements, type DueJob } from '../domain/schedule.js';
+import {
+  chatAnnouncement,
+  courseAnnouncedKey,
+  isDone,
+  memberIds,
+  openingFeedPost,
+  portalLanguage,
+  postToFeed,
+  reminderMessage,
+} from '../handlers/announce.js';
+import { KeyedMutex } from '../store/mutex.js';
+import { KEYBOARD_DIALOGS_LIMIT, type PortalData, type PortalStore } from '../store/types.js';
+import { describe } from './bot.js';
+import type { Logger } from './logger.js';
+import type { RestClient } from './portal.js';
+import { renderFields, type Reply } from './render.js';
+
+export interface SchedulerDeps {
+  store: PortalStore;
+  /** The installation's client per portal: nobody asked for this work, so no person's token is used. */
+  gateway: { app(memberId: string): Promise<RestClient> };
+  log: Logger;
+  /** The bot's clock (`bot.now`), so tests and the sandbox can move time. */
+  now: () => Date;
+  /** Default 60 s. */
+  intervalMs?: number;
+}
+
+export interface TickReport {
+  /** Jobs claimed and carried out in this tick. */
+  jobs: number;
+  feedPosts: number;
+  messages: number;
+  /** Deliveries that failed (logged; not retried: see the class comment). */
+  failures: number;
+}
+
+/** What one claimed job must deliver, copied out of the store in the same write that claimed it. */
+type Claim =
+  | { kind: 'window_open'; group: StudyGroup; courses: Course[]; completions: string[] }
+  | { kind: 'closing_reminder'; group: StudyGroup; recipients: Array<{ userId: number; courses: Course[] }> };
+
+const emptyReport = (): TickReport => ({ jobs: 0, feedPosts: 0, messages: 0, failures: 0 });
+
+function add(into: TickReport, r: TickReport): void {
+  into.jobs += r.jobs;
+  into.feedPosts += r.feedPosts;
+  into.messages += r.messages;
+  into.failures += r.failures;
+}
+
+/**
+ * Delivery is AT MOST ONCE. A job's key goes into `PortalData.sent` in the same atomic write that
+ * decides the job is due and copies out what it must send; only then does anything go out. So a
+ * restart between two ticks, two ticks at once, or a second process reading the same file finds the
+ * key and sends nothing. The price: if the process dies while a job is sending, or a send fails,
+ * the rest of that job is lost (logged as a failure, never retried). We chose that over
+ * at-least-once because a duplicate goes to every member of a group chat and cannot be taken back,
+ * while a lost announcement is rare, visible in the log, and a moderator can post it again with
+ * /course attach. To keep the window for losses small, the installation's client is obtained before
+ * any job is claimed: a portal whose tokens are unusable claims nothing and is tried next tick.
+ *
+ * Start it with `start()` after the server listens; `stop()` before closing the store.
+ */
+export class Scheduler {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<unknown> | null = null;
+  private readonly perPortal = new KeyedMutex();
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Ticks at once (catching up after a restart), then every `intervalMs`; a slow tick is never overlapped. */
+  start(): void {
+    if (this.timer) return;
+    const run = () => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((e: unknown) => this.deps.log.error({ err: describe(e) }, 'scheduler tick failed'))
+        .finally(() => {
+          this.running = null;
+        });
+    };
+    this.timer = setInterval(run, this.deps.intervalMs ?? 60_000);
+    // The timer alone must not keep the process alive.
+    this.timer.unref?.();
+    run();
+  }
+
+  /** Stops the timer and waits for the tick in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    await this.perPortal.idle();
+  }
+
+  /** One pass over one portal, or all of them. Ticks of one portal run one at a time. */
+  async tick(memberId?: string): Promise<TickReport> {
+    const ids = memberId !== undefined ? [memberId] : await this.deps.store.list();
+    const report = emptyReport();
+    for (const id of ids) {
+      try {
+        add(report, await this.perPortal.run(id, () => this.tickPortal(id)));
+      } catch (e) {
+        report.failures++;
+        this.deps.log.error({ memberId: id, err: describe(e) }, 'scheduler: portal tick failed');
+      }
+    }
+    return report;
+  }
+
+  private async tickPortal(memberId: string): Promise<TickReport> {
+    const { store, log } = this.deps;
+    const report = emptyReport();
+    const data = await store.get(memberId);
+    const botId = data?.installation.botId;
+    if (!data || data.installation.status !== 'active' || !botId) return report;
+    const today = todayIn(this.deps.now());
+    const due = planAnnouncements(data.groups, today, new Set(data.sent));
+    // Nothing due: no REST call and no write, so an idle minute costs one read.
+    if (due.length === 0) return report;
+    let rest: RestClient;
+    try {
+      rest = await this.deps.gateway.app(memberId);
+    } catch (e) {
+      log.warn({ memberId, err: describe(e) }, 'scheduler: no usable installation; nothing claimed');
+      report.failures++;
+      return report;
+    }
+    const { lang, t } = portalLanguage(data.installation.language);
+    const send = (dialogId: string, reply: Reply) => sendAsBot(store, rest, memberId, botId, dialogId, reply);
+    for (const job of due) {
+      const claim = await store.update(memberId, (d) => claimJob(d, job, today));
+      if (!claim) continue;
+      report.jobs++;
+      log.info({ memberId, job: job.key }, 'scheduler: job claimed');
+      const attempt = async (what: string, work: () => Promise<unknown>, counter: 'feedPosts' | 'messages') => {
+        try {
+          await work();
+          report[counter]++;
+        } catch (e) {
+          report.failures++;
+          log.warn({ memberId, job: job.key, target: what, err: describe(e) }, 'scheduler: delivery failed (not retried)');
+        }
+      };
+      if (claim.kind === 'window_open') {
+        if (claim.courses.length === 0) continue;
+        const { group, courses } = claim;
+        await attempt(`SG${group.workgroupId}`, () => postToFeed(rest, group.workgroupId, openingFeedPost(t, lang, group, courses)), 'feedPosts');
+        for (const dialogId of group.chatDialogIds) {
+          for (const course of courses) {
+            await attempt(dialogId, () => send(dialogId, chatAnnouncement(t, group, course, claim.completions)), 'messages');
+          }
+        }
+      } else {
+        for (const r of claim.recipients) {
+          await attempt(`user ${r.userId}`, () => send(String(r.userId), reminderMessage(t, lang, claim.group, r.courses)), 'messages');
+        }
+      }
+    }
+    return report;
+  }
+}
+
+/**
+ * Inside the store's atomic update: re-checks that the job is still due against the freshest data,
+ * records its key, and copies out what to send. Null: nothing to do (already sent, group gone, no
+ * longer due).
+ */
+function claimJob(d: PortalData, job: DueJob, today: string): Claim | null {
+  if (d.sent.includes(job.key)) return null;
+  const group = d.groups.find((g) => g.id === job.groupId);
+  if (!group) return null;
+  if (!planAnnouncements([group], today, new Set(d.sent)).some((j) => j.key === job.key)) return null;
+  d.sent.push(job.key);
+  const courses = group.courseIds.map((id) => d.courses.find((c) => c.id === id)).filter((c): c is Course => c !== undefined);
+  if (job.kind === 'window_open') {
+    // Courses announced when they were attached to the open group are not announced again.
+    const fresh = courses.filter((c) => !d.sent.includes(courseAnnouncedKey(group.id, c.id, group.accessFrom)));
+    for (const c of fresh) d.sent.push(courseAnnouncedKey(group.id, c.id, group.accessFrom));
+    const prefixes = fresh.map((c) => `${group.id}:${c.id}:`);
+    return structuredClone({
+      kind: 'window_open' as const,
+      group,
+      courses: fresh,
+      completions: d.completions.filter((k) => prefixes.some((p) => k.startsWith(p))),
+    });
+  }
+  const recipients = memberIds(group)
+    .map((userId) => ({ userId, courses: courses.filter((c) => !isDone(d.completions, group.id, c.id, userId)) }))
+    .filter((r) => r.courses.length > 0);
+  return structuredClone({ kind: 'closing_reminder' as const, group, recipients });
+}
+
+/** A bot message sent with the installation's token, remembering where keyboards went (private clicks may come without a chat). */
+async function sendAsBot(store: PortalStore, rest: RestClient, memberId: string, botId: number, dialogId: string, reply: Reply): Promise<number | null> {
+  const res = await rest.call<{ id?: number | string }>('imbot.v2.Chat.Message.send', {
+    botId,
+    dialogId,
+    fields: renderFields(reply, botId),
+  });
+  const id = Number(res?.id) || null;
+  if (id && reply.buttons && reply.buttons.length > 0) {
+    await store.update(memberId, (d) => {
+      d.keyboardDialogs[String(id)] = dialogId;
+      const keys = Object.keys(d.keyboardDialogs);
+      for (const k of keys.slice(0, Math.max(0, keys.length - KEYBOARD_DIALOGS_LIMIT))) delete d.keyboardDialogs[k];
+    });
+  }
+  return id;
+}

@@ -1,0 +1,126 @@
+// /course attach and /course detach: closing a course to a study group (and announcing it), or reopening it.
+import type { BotContext } from '../../bot/context.js';
+import { PortalError } from '../../bot/portal.js';
+import { isGroupOpenOn } from '../../domain/access.js';
+import { escapeBb } from '../../domain/bbcode.js';
+import { formatDay } from '../../domain/dates.js';
+import type { Course, StudyGroup } from '../../domain/model.js';
+import { chatAnnouncement, courseAnnouncedKey, courseFeedPost, portalLanguage, postToFeed } from '../announce.js';
+import { boundGroup, replyError } from '../shared.js';
+import { lookupCourseAndGroup } from './refs.js';
+import { mayManageGroup } from './rights.js';
+
+/** Why an attached course was not announced now. */
+type Silence = 'archived' | 'not_yet' | 'ended';
+
+function silenceOf(group: StudyGroup, today: string): Silence {
+  if (group.archived) return 'archived';
+  if (group.accessFrom !== null && today < group.accessFrom) return 'not_yet';
+  return 'ended';
+}
+
+async function resolve(ctx: BotContext): Promise<{ course: Course; group: StudyGroup } | null> {
+  const found = lookupCourseAndGroup(ctx.data.courses, ctx.data.groups, ctx.args.slice(1), boundGroup(ctx));
+  if (!found.ok) {
+    await replyError(ctx, found.code, found.details);
+    return null;
+  }
+  if (!(await mayManageGroup(ctx, found.value.group))) {
+    await ctx.reply(ctx.t('course:not_manager', { group: escapeBb(found.value.group.name) }));
+    return null;
+  }
+  return found.value;
+}
+
+/**
+ * `/course attach <course> <group>`. The store changes first (the course is closed whatever happens
+ * next), then the announcement: the feed post with the moderator's own token, so Bitrix24 checks
+ * their right to write in that feed and shows them as the author; the bound chats get a bot
+ * message. A group that is not open today is not announced now: the window-open job does it when
+ * the window opens, and announcing an archived or ended group would only show a dead link.
+ */
+export async function attachCourse(ctx: BotContext): Promise<void> {
+  const target = await resolve(ctx);
+  if (!target) return;
+  const today = ctx.today();
+  const outcome = await ctx.update((d) => {
+    const group = d.groups.find((g) => g.id === target.group.id);
+    const course = d.courses.find((c) => c.id === target.course.id);
+    if (!group || !course) return { kind: 'gone' as const };
+    if (group.courseIds.includes(course.id)) return { kind: 'already' as const };
+    const wasOpen = !d.groups.some((g) => g.courseIds.includes(course.id));
+    group.courseIds.push(course.id);
+    const announce = isGroupOpenOn(group, today);
+    // Recorded in the same write that attaches: the window-open job will not announce it again.
+    const key = courseAnnouncedKey(group.id, course.id, group.accessFrom);
+    if (announce && !d.sent.includes(key)) d.sent.push(key);
+    return { kind: 'attached' as const, group: structuredClone(group), course: structuredClone(course), wasOpen, announce };
+  });
+  const vars = { title: escapeBb(target.course.title), group: escapeBb(target.group.name), id: target.group.id };
+  if (outcome.kind === 'gone') return replyError(ctx, 'course_not_found', { ref: `#${target.course.id}` });
+  if (outcome.kind === 'already') {
+    await ctx.reply(ctx.t('course:attach.already', vars));
+    return;
+  }
+  const { group, course } = outcome;
+  const lines = [ctx.t('course:attach.done', vars), ctx.t(outcome.wasOpen ? 'course:attach.now_closed' : 'course:attach.also_closed', vars)];
+  if (outcome.announce) {
+    lines.push(...(await announceAttached(ctx, group, course)));
+  } else {
+    const silence = silenceOf(group, today);
+    const from = group.accessFrom ? formatDay(group.accessFrom, ctx.lang) : '';
+    const to = group.accessTo ? formatDay(group.accessTo, ctx.lang) : '';
+    lines.push(ctx.t(`course:attach.silent.${silence}`, { from, to }));
+  }
+  await ctx.reply(lines.join('\n'));
+}
+
+/** Posts the feed announcement and the bound-chat messages; returns lines for the moderator's answer. */
+async function announceAttached(ctx: BotContext, group: StudyGroup, course: Course): Promise<string[]> {
+  const { t } = portalLanguage(ctx.data.installation.language);
+  const lines: string[] = [];
+  try {
+    await postToFeed(ctx.asUser(), group.workgroupId, courseFeedPost(t, group, course));
+    lines.push(ctx.t('course:attach.feed_posted'));
+  } catch (e) {
+    // The portal's own words say why (e.g. no right to write in that feed); a network failure has none.
+    const reason = e instanceof PortalError ? e.description || e.code : ctx.t('course:attach.no_answer');
+    lines.push(ctx.t('course:attach.feed_failed', { reason: escapeBb(reason) }));
+  }
+  let posted = 0;
+  const failed: string[] = [];
+  const completions = ctx.data.completions;
+  for (const dialogId of group.chatDialogIds) {
+    try {
+      await ctx.send(dialogId, chatAnnouncement(t, group, course, completions));
+      posted++;
+    } catch {
+      failed.push(dialogId);
+    }
+  }
+  if (posted > 0) lines.push(ctx.t('course:attach.chats_posted', { count: posted }));
+  if (failed.length > 0) lines.push(ctx.t('course:attach.chats_failed', { chats: failed.join(', ') }));
+  return lines;
+}
+
+/** `/course detach <course> <group>`: a course in no group any more is open to everyone again. */
+export async function detachCourse(ctx: BotContext): Promise<void> {
+  const target = await resolve(ctx);
+  if (!target) return;
+  const outcome = await ctx.update((d) => {
+    const group = d.groups.find((g) => g.id === target.group.id);
+    if (!group || !group.courseIds.includes(target.course.id)) return null;
+    group.courseIds = group.courseIds.filter((id) => id !== target.course.id);
+    return d.groups.filter((g) => g.courseIds.includes(target.course.id)).map((g) => `${escapeBb(g.name)} (#${g.id})`);
+  });
+  const vars = { title: escapeBb(target.course.title), group: escapeBb(target.group.name), id: target.group.id };
+  if (outcome === null) {
+    await ctx.reply(ctx.t('course:detach.not_attached', vars));
+    return;
+  }
+  const after =
+    outcome.length > 0
+      ? ctx.t('course:detach.still_closed', { groups: outcome.join(', ') })
+      : ctx.t(target.course.hiddenFromExtranet ? 'course:detach.open_internal' : 'course:detach.open_all');
+  await ctx.reply([ctx.t('course:detach.done', vars), after].join('\n'));
+}

@@ -1,0 +1,28 @@
+// /course: routes the sub-command (add, list, attach, detach, prompt, extranet) and exports the course buttons.
+import type { Handler } from '../../bot/context.js';
+import { errorText } from '../shared.js';
+import { attachCourse, detachCourse } from './attach.js';
+import { discuss, markDone } from './buttons.js';
+import { addCourse, addPrompt, listCourses, setExtranet } from './catalog.js';
+
+const SUBCOMMANDS: Record<string, Handler> = {
+  add: addCourse,
+  list: listCourses,
+  attach: attachCourse,
+  detach: detachCourse,
+  prompt: addPrompt,
+  extranet: setExtranet,
+};
+
+/** `/course` alone lists what the caller may take. */
+export const course: Handler = async (ctx) => {
+  const sub = (ctx.args[0] ?? 'list').toLowerCase();
+  const handler = SUBCOMMANDS[sub];
+  if (!handler) {
+    await ctx.reply([errorText(ctx, 'unknown_subcommand', { sub }), ctx.t('course:usage')].join('\n'));
+    return;
+  }
+  await handler(ctx);
+};
+
+export const courseButtons = { 'c.done': markDone, 'c.disc': discuss } as const;

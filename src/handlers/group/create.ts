@@ -1,0 +1,69 @@
+// /group create <name>: a study group and a Bitrix24 workgroup owned by the caller, answered with the group card.
+import type { BotContext } from '../../bot/context.js';
+import { PortalError } from '../../bot/portal.js';
+import { tokenize } from '../../domain/args.js';
+import { escapeBb } from '../../domain/bbcode.js';
+import type { StudyGroup } from '../../domain/model.js';
+import { validateGroupName } from '../../domain/validate.js';
+import { replyError, requireModerator } from '../shared.js';
+import { groupCard } from './card.js';
+import { refusalText, restAfter } from './common.js';
+import { createWorkgroup } from './workgroup.js';
+
+/** The name as typed: `"Spring cohort"` loses its quotes, `Spring cohort 2026` needs none. */
+export function nameFrom(raw: string): string {
+  const tokens = tokenize(raw);
+  return tokens.length === 1 ? tokens[0]! : raw;
+}
+
+/** Another group of this portal already called that (case-insensitive), which would make names ambiguous. */
+export function sameName(ctx: BotContext, name: string, exceptId = 0): StudyGroup | undefined {
+  const wanted = name.toLowerCase();
+  return ctx.data.groups.find((g) => g.id !== exceptId && g.name.toLowerCase() === wanted);
+}
+
+export async function create(ctx: BotContext): Promise<void> {
+  if (!(await requireModerator(ctx))) return;
+  const checked = validateGroupName(nameFrom(restAfter(ctx.text, 1)));
+  if (!checked.ok) return replyError(ctx, checked.code, checked.details);
+  const name = checked.value;
+  const taken = sameName(ctx, name);
+  if (taken) {
+    await ctx.reply(ctx.t('group:name_taken', { name: escapeBb(name), id: taken.id }));
+    return;
+  }
+  let workgroupId: number;
+  try {
+    // As the caller: the workgroup is theirs, and Bitrix24 decides whether they may create one.
+    workgroupId = await createWorkgroup(ctx.asUser(), { name, description: '', privacy: 'closed', ownerId: ctx.user.id });
+  } catch (e) {
+    if (!(e instanceof PortalError)) throw e;
+    await ctx.reply(ctx.t('group:create_refused', { reason: refusalText(e) }));
+    return;
+  }
+  const nowIso = ctx.now().toISOString();
+  const group = await ctx.update((d) => {
+    d.counters.group += 1;
+    const g: StudyGroup = {
+      id: d.counters.group,
+      name,
+      description: '',
+      workgroupId,
+      linked: false,
+      ownerId: ctx.user.id,
+      privacy: 'closed',
+      accessFrom: null,
+      accessTo: null,
+      archived: false,
+      // The owner is a member of their workgroup, so of the study group too (members mirror the workgroup).
+      members: [{ userId: ctx.user.id, status: 'member', since: nowIso, addedBy: ctx.user.id }],
+      courseIds: [],
+      chatDialogIds: [],
+      createdBy: ctx.user.id,
+      createdAt: nowIso,
+    };
+    d.groups.push(g);
+    return g;
+  });
+  await ctx.reply(groupCard(ctx, group, { manage: true, headline: ctx.t('group:created') }));
+}

@@ -1,0 +1,131 @@
+// The sandbox page's HTTP side without a browser: masking, the JSON API's refusals, the inspector's rows, the live stream, the clock.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/start.js';
+import type { InspectorRow } from '../../src/sandbox/web/inspector.js';
+import { maskSecrets, maskUrl } from '../../src/sandbox/web/mask.js';
+
+describe('masking', () => {
+  it('hides every token and secret, keeps the rest of an auth block', () => {
+    const masked = maskSecrets({
+      auth: 'abc',
+      BOT_TOKEN: 'b1',
+      botToken: 'b2',
+      client_secret: 's',
+      data: { bot: { auth: { access_token: 'x', refresh_token: 'r', domain: 'demo', member_id: 'm' } } },
+      list: [{ application_token: 'a' }, 'plain'],
+      message: 'auth is a word',
+    });
+    expect(masked).toEqual({
+      auth: '***',
+      BOT_TOKEN: '***',
+      botToken: '***',
+      client_secret: '***',
+      data: { bot: { auth: { access_token: '***', refresh_token: '***', domain: 'demo', member_id: 'm' } } },
+      list: [{ application_token: '***' }, 'plain'],
+      message: 'auth is a word',
+    });
+    expect(maskUrl('/rest/x?auth=tok&a=1&refresh_token=r')).toBe('/rest/x?auth=***&a=1&refresh_token=***');
+  });
+});
+
+describe('the sandbox API', () => {
+  let sb: Sandbox;
+  let dataDir: string;
+  let base: string;
+  let mark: number;
+  let anna: number;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sgb-api-'));
+    sb = await startSandbox(loadConfig({ PORT: '0', SANDBOX_PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
+    base = sb.webUrl.replace(/\/$/, '');
+    mark = sb.demo.moderators[0];
+    anna = sb.demo.learners[0];
+  });
+  afterAll(async () => {
+    await sb?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const post = (path: string, body: unknown, type = 'application/json') =>
+    fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const settle = async () => {
+    await sb.portal.flush();
+    await sb.runtime.bot.idle();
+  };
+
+  it('serves the page and its files from the printed address, nothing else', async () => {
+    const page = await fetch(sb.webUrl);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<script type="module" src="/static/app.js">');
+    expect((await fetch(`${base}/static/bbcode.js`)).headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${base}/static/..%2F..%2Fconfig.ts`)).status).toBe(404);
+    expect((await fetch(`${base}/static/index.html`)).status).toBe(404);
+  });
+
+  it('refuses what a person could not do, and changes nothing', async () => {
+    const messages = sb.portal.state.messages.size;
+    // A form post from another site cannot reach the API: only JSON is read.
+    expect((await post('/api/send', `as=${mark}&dialog=${sb.botId}&text=hi`, 'application/x-www-form-urlencoded')).status).toBe(415);
+    expect((await post('/api/send', { as: mark, dialog: String(sb.botId) })).status).toBe(400);
+    expect((await post('/api/send', '{not json')).status).toBe(400);
+    const foreign = await post('/api/send', { as: anna, dialog: 'chat999', text: 'hello' });
+    expect(foreign.status).toBe(400);
+    expect(((await foreign.json()) as { error: string }).error).toContain('cannot write');
+    expect(sb.portal.state.messages.size).toBe(messages);
+    // Anna is not in the admin's workgroup: its feed is not hers to read.
+    expect((await fetch(`${base}/api/conversation?as=${anna}&dialog=feed${sb.demo.adminGroup}`)).status).toBe(404);
+    expect((await fetch(`${base}/api/conversation?as=${anna}&dialog=feed${sb.demo.moderatorGroup}`)).status).toBe(200);
+    const already = await post('/api/control/workgroup-add', { userId: anna, workgroupId: sb.demo.moderatorGroup });
+    expect(already.status).toBe(409);
+  });
+
+  it('records the event and the calls it caused with masked bodies and the answers the bot got, and streams them live', async () => {
+    const stream = await fetch(`${base}/api/stream`);
+    const reader = stream.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    const readUntil = async (marker: string) => {
+      const deadline = Date.now() + 5000;
+      while (!received.includes(marker)) {
+        if (Date.now() > deadline) throw new Error(`no ${marker} on the stream`);
+        const { value, done } = await reader.read();
+        if (done) break;
+        received += decoder.decode(value);
+      }
+    };
+    await readUntil('event: hello');
+
+    const sent = await post('/api/send', { as: mark, dialog: String(sb.botId), text: '/help' });
+    expect(sent.status).toBe(200);
+    await settle();
+    await readUntil('imbot.v2.Chat.Message.send');
+    await reader.cancel();
+    expect(received).toContain('event: row');
+    expect(received).toContain('"name":"ONIMBOTV2COMMANDADD"');
+
+    const rows = (await (await fetch(`${base}/api/inspector`)).json()) as InspectorRow[];
+    const event = rows.findLast((r) => r.name === 'ONIMBOTV2COMMANDADD')!;
+    const reply = rows.findLast((r) => r.name === 'imbot.v2.Chat.Message.send')!;
+    expect(rows.indexOf(event)).toBeLessThan(rows.indexOf(reply));
+    expect(event.summary).toBe('Mark Moderator: /help (textarea) in ' + String(mark));
+    expect(JSON.stringify(event.body)).toContain('"access_token":"***"');
+    expect(reply).toMatchObject({ kind: 'rest', status: 200, ok: true, via: 'oauth' });
+    expect((reply.body as { auth: string }).auth).toBe('***');
+    const answer = reply.response as { result: { id: number } };
+    expect(sb.portal.state.messages.get(answer.result.id)?.text).toContain('Study groups bot');
+  });
+
+  it('moves the portal clock and the bot with it', async () => {
+    const before = sb.portal.now();
+    const info = (await (await post('/api/control/clock', { hours: 24 })).json()) as { now: number; clockOffsetMs: number };
+    expect(info.now - before).toBeGreaterThanOrEqual(24 * 3_600_000);
+    expect(Math.abs(sb.runtime.bot.now().getTime() - sb.portal.now())).toBeLessThan(1000);
+    expect((await post('/api/control/clock', { hours: 0 })).status).toBe(400);
+  });
+});
