@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { PortalStore } from '../store/types.js';
 import type { Bot } from './bot.js';
-import { EventShapeError, normalizeEvent } from './events.js';
+import { EventShapeError, normalizeEvent, type BotEvent } from './events.js';
 import type { Logger } from './logger.js';
 import { NetworkError, PortalError, type RestClient } from './portal.js';
 
@@ -106,8 +106,7 @@ export class FetchPoller {
   private errorsInRow = 0;
   private authFailuresInRow = 0;
   private idleDelay = 0;
-  /** Every pause requested, newest last (bounded): what tests and the bench read. */
-  readonly pauses: number[] = [];
+  /** Rounds run so far (the bench counts attempts with it). */
   cycles = 0;
 
   constructor(private readonly deps: PollerDeps) {
@@ -187,9 +186,8 @@ export class FetchPoller {
       }
       if (this.stopped) return;
       const pause = this.pauseAfter(c);
+      // Someone asked for a round while this one ran: no pause.
       if (this.waiters.length > 0) continue;
-      this.pauses.push(pause);
-      if (this.pauses.length > 1000) this.pauses.splice(0, this.pauses.length - 1000);
       this.wakeup = new AbortController();
       await this.timers.sleep(pause, this.wakeup.signal);
     }
@@ -246,7 +244,7 @@ export class FetchPoller {
     let ackUpTo = page.nextOffset;
     let retry = false;
     for (const raw of page.events) {
-      let ev;
+      let ev: BotEvent;
       try {
         ev = normalizeEvent(raw.type, raw.data, memberId, undefined, raw.eventId);
       } catch (e) {
@@ -268,11 +266,13 @@ export class FetchPoller {
     }
     if (this.attempts.size > 100) this.attempts.clear();
 
-    // Saved before the next call sends it; an unchanged offset is not written again (idle polls touch no file).
-    if ((await store.get(memberId))?.fetchOffset !== ackUpTo) {
+    // Saved before the next call sends it; an unchanged offset is not written again (idle polls touch no
+    // file). 0 (an empty queue before any offset was sent) means "send none", as null does.
+    const next = ackUpTo > 0 ? ackUpTo : null;
+    if (((await store.get(memberId))?.fetchOffset ?? null) !== next) {
       await store.update(memberId, (d) => {
         // A registration in between (mode switch, new bot) has reset the offset: leave it alone.
-        if (d.installation.botId === botId && (d.installation.eventMode === 'fetch' || this.deps.afterSwitch)) d.fetchOffset = ackUpTo;
+        if (d.installation.botId === botId && (d.installation.eventMode === 'fetch' || this.deps.afterSwitch)) d.fetchOffset = next;
       });
     }
     return { kind: 'page', events: page.events.length, hasMore: page.hasMore, retry };
