@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     oauthUrl: config.oauthUrl,
     defaultLang: config.botLang,
     logLevel: config.logLevel,
+    schedule: true,
     ...(onePortal ? { webhook: { url: onePortal, ...(config.botToken ? { botToken: config.botToken } : {}) }, adminIds: config.adminIds } : {}),
   });
   await rt.app.listen({ port: config.port, host: config.host });

@@ -6,6 +6,7 @@ import type { Logger } from './bot/logger.js';
 import { FetchPoller, Pollers, type PollerPace, type PollerTimers } from './bot/poller.js';
 import { PortalGateway } from './bot/portal.js';
 import type { HandlerRegistry } from './bot/router.js';
+import { Scheduler } from './bot/scheduler.js';
 import {
   ensureWebhookInstallation,
   loadBotToken,
@@ -42,6 +43,11 @@ export interface RuntimeOptions {
   /** Fetch mode: the pollers' sleep (tests inject a virtual one) and pace. */
   pollerTimers?: PollerTimers;
   pollerPace?: Partial<PollerPace>;
+  /**
+   * Run the scheduler (announcements when access windows open, reminders before they close) from
+   * start() to close(). Off by default so tests tick it by hand; main.ts and the sandbox turn it on.
+   */
+  schedule?: boolean | { intervalMs: number };
 }
 
 export interface Runtime {
@@ -50,6 +56,8 @@ export interface Runtime {
   store: PortalStore;
   gateway: PortalGateway;
   pollers: Pollers;
+  /** Ticks only when `schedule` is on; `tick()` may always be called by hand. */
+  scheduler: Scheduler;
   log: Logger;
   /** One-portal mode: the portal key derived from the webhook (null in application mode). */
   onePortal: InboundWebhook | null;
@@ -116,6 +124,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   if (onePortal) registerOnePortalReceiver(app, { bot, store, memberId: onePortal.memberId, botToken: () => botToken });
   log = app.log as unknown as Logger;
   const now = o.now ?? (() => new Date());
+  const scheduler = new Scheduler({
+    store,
+    gateway,
+    log: logProxy,
+    now: () => bot.now(),
+    ...(typeof o.schedule === 'object' ? { intervalMs: o.schedule.intervalMs } : {}),
+  });
 
   /** Registers the bot again if the way in changed; leaving fetch mode first reads what is still queued. */
   async function reconcile(memberId: string, force: boolean): Promise<void> {
@@ -176,20 +191,25 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     store,
     gateway,
     pollers,
+    scheduler,
     log: logProxy,
     onePortal,
     async start() {
-      if (onePortal && o.webhook) return startOnePortal(onePortal, o.webhook);
-      for (const memberId of await store.list()) {
-        const data = await store.get(memberId);
-        // Records of one-portal mode are not this application's to touch.
-        if (!data || data.installation.auth === 'webhook') continue;
-        await reconcile(memberId, false).catch((e: unknown) =>
-          logProxy.error({ memberId, err: describe(e) }, 'could not move the bot to the current event mode'),
-        );
+      if (onePortal && o.webhook) await startOnePortal(onePortal, o.webhook);
+      else {
+        for (const memberId of await store.list()) {
+          const data = await store.get(memberId);
+          // Records of one-portal mode are not this application's to touch.
+          if (!data || data.installation.auth === 'webhook') continue;
+          await reconcile(memberId, false).catch((e: unknown) =>
+            logProxy.error({ memberId, err: describe(e) }, 'could not move the bot to the current event mode'),
+          );
+        }
       }
+      if (o.schedule) scheduler.start();
     },
     async close() {
+      await scheduler.stop();
       await pollers.stopAll();
       await app.close();
       await bot.idle();

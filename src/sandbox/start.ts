@@ -2,7 +2,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Scheduler } from '../bot/scheduler.js';
 import type { Config } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { startEmulator, type DemoIds, type Emulator, type Portal } from './emulator/index.js';
@@ -54,12 +53,13 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
     logLevel: config.logLevel,
     // The bot's "today" follows the portal's clock, so moving it forward shows what schedules do.
     now: () => new Date(emulator.clock.now()),
+    // Announcements when access windows open and reminders before they close, on the portal's clock.
+    schedule: true,
   });
   const botUrl = await runtime.app.listen({ port: config.port, host: config.host });
   runtime.bot.setEventsUrl(`${botUrl}/bitrix/events`);
   await runtime.start();
-  // Announcements when access windows open and reminders before they close, on the portal's clock.
-  const scheduler = new Scheduler({ store: runtime.store, gateway: runtime.gateway, log: runtime.log, now: () => runtime.bot.now() });
+  const scheduler = runtime.scheduler;
 
   const seedCompany = async (): Promise<Company> => {
     const portal = emulator.createPortal({ slug: PORTAL_SLUG, language: config.botLang });
@@ -83,7 +83,6 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
   };
 
   let company = await seedCompany();
-  scheduler.start();
   const settle = async () => {
     await company.portal.flush();
     await runtime.bot.idle();
@@ -117,7 +116,6 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
       web.resetDone();
     },
     async close() {
-      await scheduler.stop();
       await runtime.close();
       await emulator.close();
     },

@@ -58,6 +58,8 @@ export interface WorldOptions {
   /** Fetch modes: the pollers' sleep (a virtual clock in outage tests) and pace. */
   pollerTimers?: PollerTimers;
   pollerPace?: Partial<PollerPace>;
+  /** Run the runtime's own scheduler from start() (as main.ts does); off by default so tests tick by hand. */
+  schedule?: RuntimeOptions['schedule'];
 }
 
 function defaultMode(): WorldMode {
@@ -86,6 +88,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     ...(o.now ? { now: () => new Date(o.now!()) } : { now: () => new Date(emu.clock.now()) }),
     ...(o.pollerTimers ? { pollerTimers: o.pollerTimers } : {}),
     ...(o.pollerPace ? { pollerPace: o.pollerPace } : {}),
+    ...(o.schedule ? { schedule: o.schedule } : {}),
   };
   let mode = o.mode ?? defaultMode();
   const onePortal = mode === 'oneportal' || mode === 'oneportal-webhook';

@@ -1,5 +1,5 @@
 // Issue 4 scenarios: the scheduler announces when a window opens, reminds a day before it closes, and never sends twice — not across a restart, not with two ticks at once.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/bot/logger.js';
 import { PortalGateway } from '../../src/bot/portal.js';
 import { Scheduler } from '../../src/bot/scheduler.js';
@@ -140,5 +140,31 @@ describe('scheduled announcements and reminders', () => {
     timed.start();
     await timed.stop();
     expect(posts().slice(before).map((p) => p.title)).toEqual(['Access is open: Timer group']);
+  });
+});
+
+describe('the runtime runs the scheduler (as main.ts and the sandbox do)', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ schedule: { intervalMs: 20 } });
+  });
+  afterAll(async () => w?.close());
+
+  it('announces on its own once the clock reaches the window, and stops ticking on close', async () => {
+    const c = await seedCourse(w, { title: 'Objections' });
+    await seedGroup(w, { name: 'Self-ticking', workgroupId: w.demo.moderatorGroup, memberIds: [w.demo.learners[0]], accessFrom: day(w, 1), courseIds: [c.id] });
+    // start() (which a restart calls) starts the timer; nothing is due yet.
+    await w.restart();
+    const titles = () => [...w.portal.state.posts.values()].map((p) => p.title);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(titles()).not.toContain('Access is open: Self-ticking');
+    w.emu.clock.advance(DAY_MS);
+    await vi.waitFor(() => expect(titles()).toContain('Access is open: Self-ticking'), { timeout: 3000, interval: 20 });
+    expect(titles().filter((t) => t === 'Access is open: Self-ticking')).toHaveLength(1);
+    await w.rt.close();
+    const requests = w.portal.requests.length;
+    w.emu.clock.advance(DAY_MS);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(w.portal.requests.length).toBe(requests);
   });
 });
