@@ -3,29 +3,12 @@ import { pathToFileURL } from 'node:url';
 import type { GroupMember, StudyGroup } from '../src/domain/model.js';
 import type { RequestLogEntry } from '../src/sandbox/emulator/portal.js';
 import { startWorld, type World } from '../test/helpers/world.js';
+import { mulberry32, percentile, round } from './_util.js';
 
 const USERS = 10_000;
 const GROUPS = 1_000;
 const MEMBERS_PER_GROUP = 30;
 const LIST_ROUNDS = 50;
-
-/** A small deterministic generator, so every run builds the same portal. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Outer HTTP requests (a batch counts once) made while `act` ran, and those that carried `method`. */
 async function countRequests(w: World, method: string, act: () => Promise<unknown>): Promise<{ all: number; carrying: number; inner: number; ms: number }> {

@@ -1,8 +1,7 @@
 // Event intake: how fast a /help typed in the emulator is answered end to end, over real HTTP, and with how many REST calls.
 import { performance } from 'node:perf_hooks';
 import { startWorld } from '../test/helpers/world.js';
-
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+import { percentile, round } from './_util.js';
 
 export async function run(): Promise<Record<string, number | string>> {
   const w = await startWorld();
@@ -18,10 +17,11 @@ export async function run(): Promise<Record<string, number | string>> {
       roundTrip.push(performance.now() - t0);
     }
     const restPerHelp = (w.portal.requests.length - before) / n;
+    roundTrip.sort((a, b) => a - b);
     const out = {
-      help_round_trip_p50_ms: Number(pct(roundTrip, 50).toFixed(2)),
-      help_round_trip_p95_ms: Number(pct(roundTrip, 95).toFixed(2)),
-      rest_requests_per_help: Number(restPerHelp.toFixed(2)),
+      help_round_trip_p50_ms: round(percentile(roundTrip, 50)),
+      help_round_trip_p95_ms: round(percentile(roundTrip, 95)),
+      rest_requests_per_help: round(restPerHelp),
     };
     console.table(out);
     return out;

@@ -7,6 +7,7 @@ import { addDays, todayIn } from '../src/domain/dates.js';
 import type { Course, GroupMember, StudyGroup } from '../src/domain/model.js';
 import { fileNameFor } from '../src/store/file.js';
 import { startWorld } from '../test/helpers/world.js';
+import { mulberry32, percentile, round } from './_util.js';
 
 const USERS = 10_000;
 const GROUPS = 1_000;
@@ -14,24 +15,6 @@ const MEMBERS_PER_GROUP = 30;
 const COURSES_PER_GROUP = 3;
 const OPEN_COURSES = 500;
 const ASKERS = 100;
-
-/** A small deterministic generator, so every run builds the same portal. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 export async function run(): Promise<Record<string, number | string>> {
   const rnd = mulberry32(4);

@@ -4,11 +4,10 @@ import { DEFAULT_PACE } from '../src/bot/poller.js';
 import type { RequestLogEntry } from '../src/sandbox/emulator/index.js';
 import { VirtualTimers } from '../test/bot/poller-timers.js';
 import { startWorld, type World } from '../test/helpers/world.js';
+import { round } from './_util.js';
 
 const LIMIT = { burst: 50, drainPerSec: 2 };
 const EVENTS = Number(process.env.BENCH_POLLER_EVENTS ?? 120);
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /** The most requests the portal counted in any window of `ms` (by its own arrival times). */
 function maxInWindow(entries: RequestLogEntry[], ms: number): number {
