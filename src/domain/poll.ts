@@ -41,3 +41,13 @@ export function tally(poll: Poll): Tally {
   }
   return { counts, total: counts.reduce((a, b) => a + b, 0) };
 }
+
+/**
+ * Closes a poll: no more votes, the tally is final. Closing a closed poll is not an error (two
+ * people pressing "Close" at once, or a repeated command): it returns the very same `poll` with
+ * `already: true`, so the caller can skip the write. The input is never mutated.
+ */
+export function closePoll(poll: Poll): { poll: Poll; already: boolean } {
+  if (poll.closed) return { poll, already: true };
+  return { poll: { ...poll, closed: true }, already: false };
+}

@@ -5,7 +5,7 @@ import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
 import { course, courseButtons } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
-import { castVote, poll } from './poll.js';
+import { castVote, closeButton, poll } from './poll.js';
 
 export const registry: HandlerRegistry = {
   commands: {
@@ -22,6 +22,7 @@ export const registry: HandlerRegistry = {
     ...courseButtons,
     'm.group': openGroupCourses,
     'p.v': castVote,
+    'p.c': closeButton,
   },
   pending: {
     ...groupPending,

@@ -12,8 +12,8 @@ export const COMMANDS: CommandManifest[] = [
     name: 'group',
     title: { en: 'Study groups', ru: 'Учебные группы' },
     params: {
-      en: 'create <name> | link [id] | add|invite|remove <group> <users> | list | info|members <group> | dates <group> <from> <to> | …',
-      ru: 'create <название> | link [id] | add|invite|remove <группа> <люди> | list | info|members <группа> | dates <группа> <с> <по> | …',
+      en: 'create <name> | link [id] | add|invite|remove <group> <users> | list | info|members <group> | dates <group> <from> <to> | bind|unbind [group] | …',
+      ru: 'create <название> | link [id] | add|invite|remove <группа> <люди> | list | info|members <группа> | dates <группа> <с> <по> | bind|unbind [группа] | …',
     },
     audience: 'everyone',
   },
@@ -35,7 +35,7 @@ export const COMMANDS: CommandManifest[] = [
   {
     name: 'poll',
     title: { en: 'Poll in a group chat', ru: 'Опрос в групповом чате' },
-    params: { en: '<question> | <option> | <option>…', ru: '<вопрос> | <вариант> | <вариант>…' },
+    params: { en: '<question> | <option> | <option>… or close <number>', ru: '<вопрос> | <вариант> | <вариант>… или close <номер>' },
     audience: 'moderator',
   },
   {

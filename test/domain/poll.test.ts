@@ -1,6 +1,6 @@
 // Tests for voting (one per person, changeable) and tallying.
 import { describe, expect, it } from 'vitest';
-import { tally, vote } from '../../src/domain/poll.js';
+import { closePoll, tally, vote } from '../../src/domain/poll.js';
 import { poll } from './fixtures.js';
 
 describe('vote', () => {
@@ -60,5 +60,20 @@ describe('tally', () => {
     ['damaged entries ignored', { '1': 0, '2': 7, '3': -1 }, { counts: [1, 0, 0], total: 1 }],
   ])('%s', (_name, votes, expected) => {
     expect(tally(poll({ votes }))).toEqual(expected);
+  });
+});
+
+describe('closePoll', () => {
+  it('closes a copy, keeping the votes; closing again returns the same object', () => {
+    const open = poll({ votes: { '17': 1 } });
+    const snapshot = structuredClone(open);
+    const first = closePoll(open);
+    expect(first.already).toBe(false);
+    expect(first.poll).toEqual({ ...open, closed: true });
+    expect(open).toEqual(snapshot);
+    const second = closePoll(first.poll);
+    expect(second).toEqual({ poll: first.poll, already: true });
+    expect(second.poll).toBe(first.poll);
+    expect(vote(first.poll, 5, 0)).toMatchObject({ ok: false, code: 'poll_closed' });
   });
 });

@@ -75,11 +75,18 @@ describe('the poll message', () => {
     expect(reply.text).toContain('Pizza — 2 (67%)');
     expect(reply.text).toContain('Salad — 1 (33%)');
     expect(reply.text).toContain('3 votes.');
-    expect(reply.buttons!.map((row) => row.map((b) => b.text))).toEqual([['Pizza'], ['Soup'], ['Salad']]);
+    expect(reply.buttons!.map((row) => row.map((b) => b.text))).toEqual([['Pizza'], ['Soup'], ['Salad'], ['Close poll']]);
+    expect(reply.buttons!.at(-1)![0]).toMatchObject({ command: 'poll', payload: 'v1:p.c:1' });
+    expect(reply.text).toContain('Poll #1. Its author or a moderator can close it');
     expect(pollReply(ru, poll({ votes: { '1': 0, '2': 1 } })).text).toContain('2 голоса');
   });
 
-  it('a closed poll has no buttons', () => {
-    expect(pollReply(en, poll({ closed: true })).buttons).toEqual([]);
+  it('a closed poll has the final tally and its number, and no buttons', () => {
+    const closed = pollReply(en, poll({ closed: true, votes: { '1': 0, '2': 0, '3': 1 } }));
+    expect(closed.buttons).toEqual([]);
+    expect(closed.text).toContain('Pizza — 2 (67%)');
+    expect(closed.text).toContain('Poll #1 is closed. Final result: 3 votes.');
+    expect(closed.text).not.toContain('/poll close');
+    expect(pollReply(ru, poll({ closed: true, votes: { '1': 0, '2': 1, '3': 1, '4': 1, '5': 1 } })).text).toContain('Опрос #1 закрыт. Итог: 5 голосов.');
   });
 });

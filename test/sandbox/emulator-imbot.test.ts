@@ -168,6 +168,26 @@ describe('Chat.Message.*', () => {
     const foreign = await call('imbot.v2.Chat.Message.update', { botId, messageId: userMessage.messageId, fields: { message: 'no' } });
     expect(foreign.body.error).toBe('ACCESS_DENIED');
   });
+
+  it('an update with only keyboard "N", or an empty keyboard value, removes the buttons and keeps the text', async () => {
+    for (const empty of ['N', '', [], {}]) {
+      const sent = await call('imbot.v2.Chat.Message.send', {
+        botId,
+        dialogId: String(anna()),
+        fields: { message: 'Vote', keyboard: [{ TEXT: 'A', COMMAND: 'x' }] },
+      });
+      const id = (sent.body.result as { id: number }).id;
+      const upd = await call('imbot.v2.Chat.Message.update', { botId, messageId: id, fields: { keyboard: empty } });
+      expect(upd.body.result, JSON.stringify(empty)).toEqual({ result: true });
+      const view = world.portal.dialog(anna(), String(botId)).find((m) => m.id === id);
+      expect(view, JSON.stringify(empty)).toMatchObject({ text: 'Vote', keyboard: null, deleted: false });
+    }
+  });
+
+  it('a send with an empty list of buttons is KEYBOARD_ERROR (removal by an empty value is for update only)', async () => {
+    const sent = await call('imbot.v2.Chat.Message.send', { botId, dialogId: String(anna()), fields: { message: 'Vote', keyboard: [] } });
+    expect(sent.body.error).toBe('KEYBOARD_ERROR');
+  });
 });
 
 describe('Chat.*', () => {

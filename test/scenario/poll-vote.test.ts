@@ -35,7 +35,7 @@ describe('polls', () => {
     const poll = out[0]!;
     expect(poll.text).toContain('[b]Which topic next?[/b]');
     expect(poll.text).toContain('［b］Objections［/b］ — 0 (0%)');
-    expect(poll.keyboard!.map((b) => b.text)).toEqual(['Pricing', '[b]Objections[/b]', 'Closing']);
+    expect(poll.keyboard!.map((b) => b.text)).toEqual(['Pricing', '[b]Objections[/b]', 'Closing', 'Close poll']);
     const stored = (await w.data()).polls[0]!;
     expect(stored.messageId).toBe(poll.id);
 

@@ -23,6 +23,7 @@ import {
   remove as deleteGroup,
   rename,
   unarchive,
+  unbind,
 } from './lifecycle.js';
 import { add, addAnswer, addButton, invite, leave, members, membersButton, remove } from './members.js';
 
@@ -45,6 +46,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   unarchive,
   delete: deleteGroup,
   bind,
+  unbind,
 };
 
 export async function group(ctx: BotContext): Promise<void> {

@@ -1,4 +1,4 @@
-// The rest of a study group's life: info, list, dates, describe, rename, privacy, archive, unarchive, delete (confirmed by a button), bind.
+// The rest of a study group's life: info, list, dates, describe, rename, privacy, archive, unarchive, delete (confirmed by a button), bind, unbind.
 import type { BotContext } from '../../bot/context.js';
 import { PortalError } from '../../bot/portal.js';
 import { buttonPayload, type Button } from '../../bot/render.js';
@@ -396,4 +396,42 @@ export async function bind(ctx: BotContext): Promise<void> {
     if (!g.chatDialogIds.includes(dialogId)) g.chatDialogIds.push(dialogId);
   });
   if (updated) await ctx.reply(ctx.t('group:bound', { group: groupTitle(updated) }));
+}
+
+/**
+ * `/group unbind [<group>]` in a group chat: that group's announcements stop coming here. Without a
+ * group, the one group this chat is bound to; bound to several, the caller is asked to name one.
+ * The same rights as bind.
+ */
+export async function unbind(ctx: BotContext): Promise<void> {
+  if (ctx.chat.isPrivate) {
+    await ctx.reply(ctx.t('group:unbind_private'));
+    return;
+  }
+  const dialogId = ctx.chat.dialogId;
+  let group: StudyGroup | null;
+  if (ctx.args[1] === undefined) {
+    const bound = ctx.data.groups.filter((g) => g.chatDialogIds.includes(dialogId));
+    if (bound.length === 0) {
+      await ctx.reply(ctx.t('group:unbind_none'));
+      return;
+    }
+    if (bound.length > 1) {
+      await ctx.reply(ctx.t('group:unbind_which', { list: bound.map(groupTitle).join(', '), id: bound[0]!.id }));
+      return;
+    }
+    group = bound[0]!;
+  } else {
+    group = await groupFromArgs(ctx);
+  }
+  if (!group || !(await requireManage(ctx, group))) return;
+  if (!group.chatDialogIds.includes(dialogId)) {
+    await ctx.reply(ctx.t('group:unbind_not_bound', { group: groupTitle(group) }));
+    return;
+  }
+  const updated = await changeGroup(ctx, group.id, (g) => {
+    g.chatDialogIds = g.chatDialogIds.filter((id) => id !== dialogId);
+  });
+  if (updated) await ctx.reply(ctx.t('group:unbound', { group: groupTitle(updated) }));
+  else await replyGone(ctx);
 }

@@ -78,13 +78,24 @@ function decodeJsonString(raw: unknown, fail: () => Error): unknown {
   }
 }
 
+/** PHP `empty()` of a JSON value the server received: "", false, an empty array or object. */
+function phpEmpty(raw: unknown): boolean {
+  if (raw === '' || raw === false) return true;
+  if (Array.isArray(raw)) return raw.length === 0;
+  return isRecord(raw) && Object.keys(raw).length === 0;
+}
+
 /**
- * `fields.keyboard` of send/update/answer. On update, "N" or "" removes the keyboard;
- * on send they mean "no keyboard". Buttons without a valid action are dropped; none left → KEYBOARD_ERROR.
+ * `fields.keyboard` of send/update/answer. On update, "N" or an empty value ("", [], {}) removes the
+ * keyboard (bot doc 8.9); on send "N" and "" mean "no keyboard", an empty list is refused. Buttons without a valid action are
+ * dropped; none left → KEYBOARD_ERROR.
  */
 export function parseKeyboard(raw: unknown, mode: 'send' | 'update'): KeyboardChange {
   if (raw === undefined || raw === null) return { kind: 'none' };
   if (raw === 'N' || raw === '' || raw === false) return mode === 'update' ? { kind: 'remove' } : { kind: 'none' };
+  // The doc allows "an empty value" for removal on update only; on send an empty list has no button
+  // left, which is KEYBOARD_ERROR (the stricter reading: a bot passing here passes on a portal).
+  if (mode === 'update' && phpEmpty(raw)) return { kind: 'remove' };
   const fail = () => imbotError('KEYBOARD_ERROR', 'Incorrect keyboard params');
   const decoded = decodeJsonString(raw, fail);
   let items: unknown[];
