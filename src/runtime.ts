@@ -15,6 +15,7 @@ import {
   type InboundWebhook,
 } from './bot/webhook-portal.js';
 import { registry as defaultRegistry } from './handlers/index.js';
+import { MANIFEST_REVISION } from './handlers/manifest.js';
 import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
 import type { PortalStore } from './store/types.js';
@@ -141,7 +142,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     if (!inst.botId && !force) return;
     const eventsUrl = bot.deps.eventsUrl;
     const want = eventsUrl ? 'webhook' : 'fetch';
-    const changed = inst.eventMode !== want || (want === 'webhook' && inst.webhookUrl !== eventsUrl);
+    // A new version whose commands, titles or hints differ registers again too (and updates them).
+    const changed =
+      inst.eventMode !== want || (want === 'webhook' && inst.webhookUrl !== eventsUrl) || inst.manifestRevision !== MANIFEST_REVISION;
     if (!changed && !force) {
       if (want === 'fetch') pollers.ensure(memberId);
       return;

@@ -384,7 +384,14 @@ export class Bot {
     const { store, gateway, log } = this.deps;
     try {
       const rest = await gateway.app(memberId);
-      const reg = await registerBot(rest, { webhookUrl: this.deps.eventsUrl, ...(botToken ? { botToken } : {}) });
+      const before = (await store.get(memberId))?.installation;
+      // A bot registered before (by an older version, without a revision: null) gets its commands brought up to date.
+      const previousRevision = before?.botId && Object.keys(before.commandIds).length > 0 ? (before.manifestRevision ?? null) : undefined;
+      const reg = await registerBot(rest, {
+        webhookUrl: this.deps.eventsUrl,
+        ...(botToken ? { botToken } : {}),
+        ...(previousRevision !== undefined ? { previousRevision } : {}),
+      });
       const current = await store.get(memberId);
       // Webhook-owned bots have no application: there is no uninstall event to bind (and event.bind needs an app).
       if (this.deps.eventsUrl && current?.installation.auth !== 'webhook') {
@@ -401,6 +408,7 @@ export class Bot {
           commandIds: reg.commandIds,
           eventMode: reg.eventMode,
           webhookUrl: reg.webhookUrl,
+          manifestRevision: reg.manifestRevision,
           updatedAt: this.now().toISOString(),
         });
         // A bot switched to fetch (or a new bot) starts with an empty queue (bot doc 6.2): the old offset means nothing.

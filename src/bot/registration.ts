@@ -1,5 +1,5 @@
 // Registers our bot and its slash commands on a portal (imbot.v2), idempotently: a second run repairs, never duplicates.
-import { BOT_CODE, BOT_PROFILE, COMMANDS } from '../handlers/manifest.js';
+import { BOT_CODE, BOT_PROFILE, COMMANDS, MANIFEST_REVISION } from '../handlers/manifest.js';
 import { PortalError, type RestClient } from './portal.js';
 
 export interface Registration {
@@ -7,6 +7,7 @@ export interface Registration {
   commandIds: Record<string, number>;
   eventMode: 'webhook' | 'fetch';
   webhookUrl: string | null;
+  manifestRevision: string;
 }
 
 interface BotAnswer {
@@ -16,11 +17,14 @@ interface BotAnswer {
 /**
  * `Bot.register` returns the existing bot unchanged when the code is ours already (bot doc 2.1),
  * so the delivery mode is checked and corrected with `Bot.update`. Commands are registered in one
- * batch; `Command.register` is idempotent per bot and name (bot doc 7.1).
+ * batch; `Command.register` is idempotent per bot and name (bot doc 7.1) and returns an existing
+ * command unchanged, so when the portal holds an older manifest (`previousRevision` differs) the
+ * profile and every command's title and hint are brought up to date with `Bot.update` and one
+ * batch of `Command.update`.
  */
 export async function registerBot(
   rest: RestClient,
-  opts: { webhookUrl: string | null; botToken?: string },
+  opts: { webhookUrl: string | null; botToken?: string; previousRevision?: string | null },
 ): Promise<Registration> {
   const eventMode = opts.webhookUrl ? 'webhook' : 'fetch';
   const tokenParam = opts.botToken ? { botToken: opts.botToken } : {};
@@ -37,11 +41,17 @@ export async function registerBot(
   const botId = Number(registered.bot.id);
   if (!Number.isInteger(botId) || botId <= 0) throw new PortalError('imbot.v2.Bot.register', 'BAD_ANSWER', 200, 'no bot id');
 
+  // undefined: not known (a first install) → nothing to bring up to date; the register calls set everything.
+  const stale = opts.previousRevision !== undefined && opts.previousRevision !== MANIFEST_REVISION;
   // An existing bot keeps its old mode and URL: move it to the current way in (switching re-binds subscriptions).
-  if (registered.bot.eventMode !== eventMode || opts.webhookUrl) {
+  if (registered.bot.eventMode !== eventMode || opts.webhookUrl || stale) {
     await rest.call(
       'imbot.v2.Bot.update',
-      { ...tokenParam, botId, fields: { eventMode, ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}) } },
+      {
+        ...tokenParam,
+        botId,
+        fields: { eventMode, ...(opts.webhookUrl ? { webhookUrl: opts.webhookUrl } : {}), ...(stale ? { properties: { ...BOT_PROFILE } } : {}) },
+      },
       { idempotent: true },
     );
   }
@@ -73,5 +83,23 @@ export async function registerBot(
     if (!Number.isInteger(id) || id <= 0) throw new PortalError('imbot.v2.Command.register', 'BAD_ANSWER', 200, c.name);
     commandIds[c.name] = id;
   }
-  return { botId, commandIds, eventMode, webhookUrl: opts.webhookUrl };
+  if (stale) {
+    const updates = COMMANDS.map((c) => ({
+      key: c.name,
+      method: 'imbot.v2.Command.update',
+      params: {
+        ...tokenParam,
+        botId,
+        commandId: commandIds[c.name],
+        // params apply only to languages present in title (bot doc 7.2), so both go together.
+        fields: { title: c.title, params: c.params, extranetSupport: true },
+      },
+    }));
+    const res = await rest.batch(updates);
+    for (const c of COMMANDS) {
+      const err = res.errors[c.name];
+      if (err) throw new PortalError('imbot.v2.Command.update', err.code, 400, err.description);
+    }
+  }
+  return { botId, commandIds, eventMode, webhookUrl: opts.webhookUrl, manifestRevision: MANIFEST_REVISION };
 }

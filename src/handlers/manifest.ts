@@ -1,4 +1,5 @@
 // The slash commands we register on every portal, with their titles and argument hints in each language.
+import { createHash } from 'node:crypto';
 export interface CommandManifest {
   name: string;
   title: { en: string; ru: string };
@@ -58,3 +59,13 @@ export const BOT_PROFILE = {
   workPosition: 'Training assistant',
   color: 'mint',
 } as const;
+
+/**
+ * A fingerprint of what registration puts on a portal (profile, commands, titles, hints). Stored with
+ * the installation; when a new version of the bot changes it, start-up registers again, and since
+ * `Command.register` returns an existing command unchanged (bot doc 7.1), the commands are updated.
+ */
+export const MANIFEST_REVISION = createHash('sha256')
+  .update(JSON.stringify({ BOT_CODE, BOT_PROFILE, COMMANDS }))
+  .digest('hex')
+  .slice(0, 16);

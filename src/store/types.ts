@@ -24,6 +24,8 @@ export interface Installation {
   commandIds: Record<string, number>;
   eventMode: 'webhook' | 'fetch';
   webhookUrl: string | null;
+  /** MANIFEST_REVISION of the last registration (absent in files written before it existed). */
+  manifestRevision?: string;
   status: InstallationStatus;
   installedAt: string;
   updatedAt: string;

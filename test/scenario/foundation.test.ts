@@ -3,6 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpBuildQuery } from '../../src/sandbox/emulator/index.js';
+import { COMMANDS, MANIFEST_REVISION } from '../../src/handlers/manifest.js';
 import { fileNameFor } from '../../src/store/file.js';
 import { startWorld, type World } from '../helpers/world.js';
 
@@ -46,6 +47,32 @@ describe('installation', () => {
     const group = ourCommands(w).find((c) => c.command === 'group')!;
     expect(group.title).toMatchObject({ en: 'Study groups', ru: 'Учебные группы' });
     expect(Object.keys(group.params ?? {}).sort()).toEqual(['en', 'ru']);
+  });
+
+  it('a restart with the same version registers nothing again', async () => {
+    expect((await w.data()).installation.manifestRevision).toBe(MANIFEST_REVISION);
+    const before = w.portal.requests.length;
+    await w.restart();
+    expect(w.portal.requests.slice(before).filter((r) => r.method.startsWith('imbot.v2.'))).toEqual([]);
+  });
+
+  it('a new version brings the commands of an installed bot up to date: same ids, new titles and hints', async () => {
+    // As an older version left it: other hints on the portal, an older revision on disk.
+    const group = ourCommands(w).find((c) => c.command === 'group')!;
+    group.params = { en: 'create <name>', ru: 'create <имя>' };
+    await w.rt.store.update(w.memberId, (d) => void (d.installation.manifestRevision = 'older'));
+    const ids = (await w.data()).installation.commandIds;
+    const before = w.portal.requests.length;
+    await w.restart();
+    const made = w.portal.requests.slice(before).filter((r) => r.via !== 'batch-inner').map((r) => r.method);
+    expect(made.filter((m) => m === 'batch')).toHaveLength(2);
+    const current = COMMANDS.find((c) => c.name === 'group')!;
+    expect(ourCommands(w).find((c) => c.command === 'group')!.params).toEqual(current.params);
+    expect(ourCommands(w)).toHaveLength(6);
+    expect(ourBots(w)).toHaveLength(1);
+    const after = await w.data();
+    expect(after.installation.commandIds).toEqual(ids);
+    expect(after.installation.manifestRevision).toBe(MANIFEST_REVISION);
   });
 });
 
