@@ -29,7 +29,8 @@ const schema = z.object({
     .optional(),
   B24_OAUTH_URL: url.default('https://oauth.bitrix24.tech'),
   BOT_LANG: z.enum(['en', 'ru']).default('en'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // No default here: it depends on the mode (see loadConfig).
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
 });
 
@@ -94,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminIds: e.ADMIN_IDS ?? [],
     oauthUrl: e.B24_OAUTH_URL,
     botLang: e.BOT_LANG,
-    logLevel: e.LOG_LEVEL,
+    // The sandbox is a console demo: request lines at info would bury its banner. An explicit LOG_LEVEL still wins.
+    logLevel: e.LOG_LEVEL ?? (mode === 'sandbox' ? 'warn' : 'info'),
     sandboxPort: e.SANDBOX_PORT,
     mode,
   };

@@ -1,5 +1,5 @@
 // Both PortalStore implementations keep the same contract: atomic updates, serialized, per portal.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -62,6 +62,22 @@ describe.each(makers)('%s store', (_name, make) => {
     expect((await s.get('p1'))!.counters.group).toBe(100);
   });
 
+  it('leaves data read before an update as it was, and returns the new data for a returned draft', async () => {
+    const s = await make();
+    await s.put(emptyPortal(installation('p1')));
+    const before = (await s.get('p1'))!;
+    const out = await s.update('p1', (d) => {
+      d.moderators.push(3);
+      d.users['3'] = { name: 'C', extranet: false };
+      return d;
+    });
+    expect(before.moderators).toEqual([]);
+    expect(before.users).toEqual({});
+    expect(out).toEqual(await s.get('p1'));
+    // Plain data, not a draft: it can be copied and kept.
+    expect(structuredClone(out).moderators).toEqual([3]);
+  });
+
   it('refuses updates of an unknown portal', async () => {
     const s = await make();
     await expect(s.update('nope', () => 1)).rejects.toBeInstanceOf(PortalNotFoundError);
@@ -83,5 +99,70 @@ describe('file store on disk', () => {
     const again = new FilePortalStore(d);
     expect((await again.get('p1'))!.counters.course).toBe(3);
     expect((await again.list()).sort()).toEqual(['../evil', 'p1']);
+  });
+});
+
+describe('file store writes', () => {
+  async function fresh(): Promise<{ s: FilePortalStore; file: string; dir: string }> {
+    const dir = await mkdtemp(join(tmpdir(), 'sgb-store-'));
+    dirs.push(dir);
+    const s = new FilePortalStore(dir);
+    await s.put(emptyPortal(installation('p1')));
+    return { s, file: join(dir, 'portals', 'p1.json'), dir };
+  }
+
+  it('the file holds exactly the data, after updates that touch different parts', async () => {
+    const { s, file, dir } = await fresh();
+    await s.update('p1', (d) => void d.moderators.push(1));
+    await s.update('p1', (d) => {
+      d.users['1'] = { name: 'A', extranet: false };
+      d.fetchOffset = 7;
+    });
+    await s.update('p1', (d) => {
+      delete (d as unknown as Record<string, unknown>).keyboardDialogs;
+      d.keyboardDialogs = { '5': 'chat1' };
+      d.processed = [...d.processed, 'k1'];
+    });
+    const data = (await s.get('p1'))!;
+    expect(await readFile(file, 'utf8')).toBe(JSON.stringify(data));
+    expect(await new FilePortalStore(dir).get('p1')).toEqual(data);
+  });
+
+  it('an update that changes nothing writes nothing', async () => {
+    const { s, file } = await fresh();
+    await s.update('p1', (d) => void d.moderators.push(1));
+    // Mark the file: a write would replace it with what the store holds.
+    const marked = JSON.parse(await readFile(file, 'utf8')) as { counters: { poll: number } };
+    marked.counters.poll = 99;
+    await writeFile(file, JSON.stringify(marked));
+    const found = await s.update('p1', (d) => d.moderators.includes(1));
+    expect(found).toBe(true);
+    await s.update('p1', (d) => {
+      d.moderators.push(2);
+      d.moderators.pop();
+      d.fetchOffset = null;
+    });
+    expect(JSON.parse(await readFile(file, 'utf8')).counters.poll).toBe(99);
+    await s.update('p1', (d) => void (d.fetchOffset = 1));
+    expect(JSON.parse(await readFile(file, 'utf8')).counters.poll).toBe(0);
+  });
+
+  it('under the tests, data read with get() cannot be changed in place (it would go unsaved)', async () => {
+    const { s } = await fresh();
+    await s.update('p1', (d) => void d.moderators.push(1));
+    const data = (await s.get('p1'))!;
+    expect(() => data.moderators.push(2)).toThrow(TypeError);
+    expect(() => {
+      data.installation.botId = 9;
+    }).toThrow(TypeError);
+    expect((await s.get('p1'))!.moderators).toEqual([1]);
+  });
+
+  it('a failed write leaves memory as it was', async () => {
+    const { s, dir } = await fresh();
+    await rm(join(dir, 'portals'), { recursive: true, force: true });
+    await writeFile(join(dir, 'portals'), 'not a folder');
+    await expect(s.update('p1', (d) => void d.moderators.push(1))).rejects.toThrow();
+    expect((await s.get('p1'))!.moderators).toEqual([]);
   });
 });

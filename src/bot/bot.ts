@@ -1,24 +1,18 @@
 // The bot's one entry point: handleEvent(event) for the server, the fetch poller, the tests and the sandbox alike.
 import { todayIn } from '../domain/dates.js';
 import { tokenize } from '../domain/args.js';
-import type { Day } from '../domain/model.js';
+import type { Day, PendingInput } from '../domain/model.js';
 import { pickLanguage, tFor, type Lang } from '../i18n/index.js';
 import { KeyedMutex } from '../store/mutex.js';
-import {
-  KEYBOARD_DIALOGS_LIMIT,
-  PROCESSED_LIMIT,
-  emptyPortal,
-  type Installation,
-  type PortalData,
-  type PortalStore,
-} from '../store/types.js';
+import { PROCESSED_LIMIT, emptyPortal, type Installation, type PortalData, type PortalStore } from '../store/types.js';
 import type { BotContext } from './context.js';
 import type { BotEvent, InstallBody } from './events.js';
 import type { Logger } from './logger.js';
 import { NetworkError, PortalError, stripSlash, type CallOptions, type PortalGateway, type RestClient } from './portal.js';
 import { registerBot } from './registration.js';
-import { renderFields, type Reply } from './render.js';
+import { renderFields } from './render.js';
 import { route, runRoute, type HandlerRegistry } from './router.js';
+import { isPrivateDialog, sendBotMessage } from './send.js';
 
 export interface BotDeps {
   store: PortalStore;
@@ -157,16 +151,17 @@ export class Bot {
     }
     const text = ev.kind === 'message' ? stripMention(ev.text, data.installation.botId) : '';
     const nowIso = this.now().toISOString();
-    const pending =
-      ev.kind === 'message'
-        ? data.pending.find((p) => p.userId === ev.user.id && p.dialogId === dialogId && p.expiresAt > nowIso) ?? null
-        : null;
+    const mine = (p: PendingInput) => p.userId === ev.user.id && p.dialogId === dialogId;
+    const live = data.pending.filter((p) => mine(p) && p.expiresAt > nowIso);
+    const pending = ev.kind === 'message' ? live[0] ?? null : null;
     const r = route(ev, registry, pending, text);
     if (r.kind === 'none') return;
-    if (pending) {
-      // A question is answered once; typing something else abandons it.
+    // A question is answered once; typing something else, or any command (typed, from the menu or a
+    // button), abandons it.
+    const abandoned = ev.kind === 'message' || ev.kind === 'command' ? live : [];
+    if (abandoned.length > 0) {
       await store.update(ev.memberId, (d) => {
-        d.pending = d.pending.filter((p) => !(p.userId === ev.user.id && p.dialogId === dialogId));
+        d.pending = livePending(d.pending.filter((p) => !mine(p)), nowIso);
       });
     }
     const params = r.kind === 'command' ? r.params : r.kind === 'pending' ? text : '';
@@ -180,7 +175,7 @@ export class Bot {
         const key = ev.dedupeKey;
         await store.update(ev.memberId, (d) => {
           if (key) d.processed = d.processed.filter((k) => k !== key);
-          if (pending && !d.pending.some((p) => p.userId === pending.userId && p.dialogId === pending.dialogId)) d.pending.push(pending);
+          if (abandoned.length > 0 && !d.pending.some(mine)) d.pending = livePending([...d.pending, ...abandoned], nowIso);
         });
         throw new RetryLater('portal unreachable', { cause: e });
       }
@@ -192,7 +187,10 @@ export class Bot {
   /** Where to answer: the event's dialog, or for a keyboard press without a chat, the dialog we sent that keyboard to. */
   private dialogOf(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, data: PortalData): string | null {
     if (ev.kind === 'command') {
-      return ev.chat?.dialogId || data.keyboardDialogs[String(ev.messageId)] || (ev.context !== 'keyboard' ? String(ev.user.id) : null);
+      // `chat` may be missing on keyboard clicks in a private dialog (bot doc 7.4). Keyboards sent to
+      // group chats are recorded (bot/send.ts); a click with neither came from the caller's private
+      // dialog with the bot, which the bot addresses by the caller's id (bot doc 1.6).
+      return ev.chat?.dialogId || data.keyboardDialogs[String(ev.messageId)] || String(ev.user.id);
     }
     return ev.chat.dialogId || null;
   }
@@ -222,23 +220,7 @@ export class Bot {
       // No token for this person (fetch mode, one-portal mode): the bot itself checks rights before calling.
       return lazyClient(asApp);
     };
-    const send = async (target: string, reply: Reply | string): Promise<number | null> => {
-      const r: Reply = typeof reply === 'string' ? { text: reply } : reply;
-      const res = await (await asApp()).call<{ id: number }>('imbot.v2.Chat.Message.send', {
-        botId,
-        dialogId: target,
-        fields: renderFields(r, botId),
-      });
-      const id = Number(res?.id) || null;
-      if (id && r.buttons && r.buttons.length > 0) {
-        await this.deps.store.update(memberId, (d) => {
-          d.keyboardDialogs[String(id)] = target;
-          const keys = Object.keys(d.keyboardDialogs);
-          for (const k of keys.slice(0, Math.max(0, keys.length - KEYBOARD_DIALOGS_LIMIT))) delete d.keyboardDialogs[k];
-        });
-      }
-      return id;
-    };
+    const send: BotContext['send'] = async (target, reply) => sendBotMessage(this.deps.store, await asApp(), memberId, botId, target, reply);
     const self = this;
     return {
       memberId,
@@ -247,7 +229,7 @@ export class Bot {
       user: { id: ev.user.id, name: ev.user.name, extranet: ev.user.extranet },
       chat: {
         dialogId,
-        isPrivate: /^\d+$/.test(dialogId),
+        isPrivate: isPrivateDialog(dialogId),
         title: 'chat' in ev && ev.chat ? ev.chat.title : '',
       },
       lang,
@@ -274,7 +256,15 @@ export class Bot {
         });
       },
       async update(mutate) {
-        const out = await self.deps.store.update(memberId, mutate);
+        const out = await self.deps.store.update(memberId, async (d) => {
+          const before = d.pending;
+          const items = [...before];
+          const result = await mutate(d);
+          // Whoever writes the list of questions drops the expired ones on the way.
+          const written = d.pending !== before || d.pending.length !== items.length || d.pending.some((p, i) => p !== items[i]);
+          if (written) d.pending = livePending(d.pending, self.now().toISOString());
+          return result;
+        });
         effects.touched = true;
         return out;
       },
@@ -474,6 +464,11 @@ function placeholderInstallation(memberId: string): Installation {
  */
 export function callerHasOwnToken(ev: BotEvent): boolean {
   return 'user' in ev && ev.auth !== null && ev.auth.userId === ev.user.id;
+}
+
+/** The questions still waiting for an answer at `nowIso`. */
+function livePending(pending: PendingInput[], nowIso: string): PendingInput[] {
+  return pending.some((p) => p.expiresAt <= nowIso) ? pending.filter((p) => p.expiresAt > nowIso) : pending;
 }
 
 function isYes(answer: unknown): boolean {

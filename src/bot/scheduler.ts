@@ -13,11 +13,12 @@ import {
   reminderMessage,
 } from '../handlers/announce.js';
 import { KeyedMutex } from '../store/mutex.js';
-import { KEYBOARD_DIALOGS_LIMIT, type PortalData, type PortalStore } from '../store/types.js';
+import type { PortalData, PortalStore } from '../store/types.js';
 import { describe } from './bot.js';
 import type { Logger } from './logger.js';
 import type { RestClient } from './portal.js';
-import { renderFields, type Reply } from './render.js';
+import type { Reply } from './render.js';
+import { sendBotMessage } from './send.js';
 
 export interface SchedulerDeps {
   store: PortalStore;
@@ -132,7 +133,7 @@ export class Scheduler {
       return report;
     }
     const { lang, t } = portalLanguage(data.installation.language);
-    const send = (dialogId: string, reply: Reply) => sendAsBot(store, rest, memberId, botId, dialogId, reply);
+    const send = (dialogId: string, reply: Reply) => sendBotMessage(store, rest, memberId, botId, dialogId, reply);
     for (const job of due) {
       const claim = await store.update(memberId, (d) => claimJob(d, job, today));
       if (!claim) continue;
@@ -194,22 +195,4 @@ function claimJob(d: PortalData, job: DueJob, today: string): Claim | null {
     .map((userId) => ({ userId, courses: courses.filter((c) => !isDone(d.completions, group.id, c.id, userId)) }))
     .filter((r) => r.courses.length > 0);
   return structuredClone({ kind: 'closing_reminder' as const, group, recipients });
-}
-
-/** A bot message sent with the installation's token, remembering where keyboards went (private clicks may come without a chat). */
-async function sendAsBot(store: PortalStore, rest: RestClient, memberId: string, botId: number, dialogId: string, reply: Reply): Promise<number | null> {
-  const res = await rest.call<{ id?: number | string }>('imbot.v2.Chat.Message.send', {
-    botId,
-    dialogId,
-    fields: renderFields(reply, botId),
-  });
-  const id = Number(res?.id) || null;
-  if (id && reply.buttons && reply.buttons.length > 0) {
-    await store.update(memberId, (d) => {
-      d.keyboardDialogs[String(id)] = dialogId;
-      const keys = Object.keys(d.keyboardDialogs);
-      for (const k of keys.slice(0, Math.max(0, keys.length - KEYBOARD_DIALOGS_LIMIT))) delete d.keyboardDialogs[k];
-    });
-  }
-  return id;
 }

@@ -55,7 +55,10 @@ export interface PortalData {
   fetchOffset: number | null;
   /** Names and flags of people the bot has met, so answers need no REST reads. */
   users: Record<string, KnownUser>;
-  /** Bot message id → dialog id, for keyboard presses that arrive without a chat (bot doc 7.4). */
+  /**
+   * Bot message id → group chat dialog id, for keyboard presses that arrive without a chat (bot doc
+   * 7.4). Private dialogs need no record: a click there is answered at the clicker's id (bot/send.ts).
+   */
   keyboardDialogs: Record<string, string>;
 }
 
@@ -89,7 +92,9 @@ export class PortalNotFoundError extends Error {
 
 /**
  * One record per portal (member_id). `update` runs the mutator on a private copy and saves it
- * atomically; if the mutator throws nothing is saved. Updates of one portal are serialized.
+ * atomically; if the mutator throws nothing is saved. Updates of one portal are serialized. Data
+ * read with `get` is never changed afterwards (an update makes new data), so it must not be changed
+ * by its reader either.
  */
 export interface PortalStore {
   get(memberId: string): Promise<PortalData | undefined>;

@@ -47,6 +47,14 @@ describe('loadConfig', () => {
   it('defaults to the sandbox with no portal configured', () => {
     expect(loadConfig({}).mode).toBe('sandbox');
   });
+  it('logs at warn in the sandbox and at info otherwise, unless LOG_LEVEL says', () => {
+    expect(loadConfig({}).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'info' }).logLevel).toBe('info');
+    expect(loadConfig({ LOG_LEVEL: '' }).logLevel).toBe('warn');
+    expect(loadConfig({ B24_CLIENT_ID: 'local.x', B24_CLIENT_SECRET: 's' }).logLevel).toBe('info');
+    expect(loadConfig({ B24_WEBHOOK_URL: 'https://acme.bitrix24.com/rest/1/abcdef123456/' }).logLevel).toBe('info');
+    expect(loadConfig({ B24_CLIENT_ID: 'local.x', B24_CLIENT_SECRET: 's', LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+  });
   it('is an application with client id and secret', () => {
     const c = loadConfig({ B24_CLIENT_ID: 'local.x', B24_CLIENT_SECRET: 's', PUBLIC_URL: 'https://bot.example.org/' });
     expect(c.mode).toBe('application');
@@ -58,6 +66,7 @@ describe('loadConfig', () => {
     [{ B24_CLIENT_ID: 'x' }, 'B24_CLIENT_SECRET'],
     [{ B24_BOT_TOKEN: 'x'.repeat(41) }, 'B24_BOT_TOKEN'],
     [{ BOT_LANG: 'de' }, 'BOT_LANG'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('refuses %o naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
