@@ -180,7 +180,10 @@ export class Bot {
         throw new RetryLater('portal unreachable', { cause: e });
       }
       this.deps.log.error({ memberId: ev.memberId, route: r.kind, err: describe(e) }, 'handler failed');
-      await ctx.reply(ctx.t(errorKey(e), { code: e instanceof PortalError ? e.code : '' })).catch(() => undefined);
+      // Honest about what happened: a handler that already changed something cannot say "nothing changed".
+      const what = ctx.t(errorKey(e), { code: e instanceof PortalError ? e.code : '' });
+      const after = errorKey(e) === 'common:error.reinstall' ? '' : ` ${ctx.t(effects.touched ? 'common:error.partly' : 'common:error.unchanged')}`;
+      await ctx.reply(`${what}${after}`).catch(() => undefined);
     }
   }
 

@@ -58,6 +58,8 @@ export interface WorldOptions {
   /** Fetch modes: the pollers' sleep (a virtual clock in outage tests) and pace. */
   pollerTimers?: PollerTimers;
   pollerPace?: Partial<PollerPace>;
+  /** Handlers other than the bot's own (tests of the core). */
+  registry?: RuntimeOptions['registry'];
   /** Run the runtime's own scheduler from start() (as main.ts does); off by default so tests tick by hand. */
   schedule?: RuntimeOptions['schedule'];
 }
@@ -89,6 +91,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     ...(o.pollerTimers ? { pollerTimers: o.pollerTimers } : {}),
     ...(o.pollerPace ? { pollerPace: o.pollerPace } : {}),
     ...(o.schedule ? { schedule: o.schedule } : {}),
+    ...(o.registry ? { registry: o.registry } : {}),
   };
   let mode = o.mode ?? defaultMode();
   const onePortal = mode === 'oneportal' || mode === 'oneportal-webhook';
