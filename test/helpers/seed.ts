@@ -112,3 +112,13 @@ export async function seedBoundChat(w: World, groupId: number, o: { title: strin
 export function methodsSince(w: World, from: number): string[] {
   return w.portal.requests.slice(from).map((r) => r.method);
 }
+
+/** The posts of every workgroup feed, oldest first. */
+export function feedPosts(w: World) {
+  return [...w.portal.state.posts.values()];
+}
+
+/** The bot's messages in one dialog as `userId` sees it. */
+export function botMessagesIn(w: World, userId: number, dialogId: string) {
+  return w.portal.dialog(userId, dialogId).filter((m) => m.authorId === w.botId);
+}

@@ -1,6 +1,6 @@
 // Issue 4 scenarios: attaching announces once to the right feed (as the moderator) and once to each bound chat; the buttons; who may attach.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { day, methodsSince, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
+import { botMessagesIn, day, feedPosts, methodsSince, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 describe('announcements on /course attach', () => {
@@ -14,8 +14,8 @@ describe('announcements on /course attach', () => {
   let otherChat: string;
   let courseId: number;
 
-  const posts = () => [...w.portal.state.posts.values()];
-  const botMessages = (userId: number, dialogId: string) => w.portal.dialog(userId, dialogId).filter((m) => m.authorId === w.botId);
+  const posts = () => feedPosts(w);
+  const botMessages = (userId: number, dialogId: string) => botMessagesIn(w, userId, dialogId);
 
   beforeAll(async () => {
     w = await startWorld();

@@ -1,6 +1,6 @@
 // /group unbind through the emulator: who may, the chat's only group by default, several groups named, not-bound chats, announcements after, Russian.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { day, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
+import { botMessagesIn, day, feedPosts, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { last, stored } from './group-helpers.js';
 
@@ -12,8 +12,8 @@ describe('/group unbind', () => {
   let salesId: number;
   let leadersId: number;
 
-  const posts = () => [...w.portal.state.posts.values()];
-  const botMessages = (userId: number, dialogId: string) => w.portal.dialog(userId, dialogId).filter((m) => m.authorId === w.botId);
+  const posts = () => feedPosts(w);
+  const botMessages = (userId: number, dialogId: string) => botMessagesIn(w, userId, dialogId);
 
   beforeAll(async () => {
     w = await startWorld();

@@ -4,7 +4,7 @@ import { silentLogger } from '../../src/bot/logger.js';
 import { PortalGateway } from '../../src/bot/portal.js';
 import { Scheduler } from '../../src/bot/scheduler.js';
 import { FilePortalStore } from '../../src/store/file.js';
-import { day, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
+import { botMessagesIn, day, feedPosts, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -18,8 +18,8 @@ describe('scheduled announcements and reminders', () => {
   let l1: number;
   let courses: number[];
 
-  const posts = () => [...w.portal.state.posts.values()];
-  const botMessages = (userId: number, dialogId: string) => w.portal.dialog(userId, dialogId).filter((m) => m.authorId === w.botId);
+  const posts = () => feedPosts(w);
+  const botMessages = (userId: number, dialogId: string) => botMessagesIn(w, userId, dialogId);
   const sends = () => w.portal.requests.filter((r) => r.method === 'imbot.v2.Chat.Message.send').length;
 
   /** A process restart as far as the scheduler can tell: a fresh store read from disk, a fresh gateway, a fresh scheduler. */
