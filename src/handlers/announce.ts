@@ -154,11 +154,20 @@ export function reminderMessage(t: T, lang: Lang, group: StudyGroup, courses: re
  * attached the course (so the portal checks their right to write there), or the installation for
  * scheduled work. Returns the post id.
  */
-export async function postToFeed(rest: RestClient, workgroupId: number, post: FeedPost): Promise<number> {
+/**
+ * One post to a workgroup's feed. `onBehalfOf`: when the client is the installation (fetch and
+ * one-portal modes carry no token of the person who asked), the post is made in that person's name
+ * with `USER_ID`, which Bitrix24 honours for admins only (bitrix24-api.md §14.1); the portal then
+ * checks that person's right to write in the feed, as it would with their own token. A refusal is
+ * not retried without USER_ID: that would post where the person may not. What a portal does with
+ * USER_ID from a non-admin is not documented [unconfirmed]; the emulator ignores it.
+ */
+export async function postToFeed(rest: RestClient, workgroupId: number, post: FeedPost, onBehalfOf?: number): Promise<number> {
   const id = await rest.call<unknown>('log.blogpost.add', {
     POST_TITLE: post.title,
     POST_MESSAGE: post.message,
     DEST: [`SG${workgroupId}`],
+    ...(onBehalfOf !== undefined ? { USER_ID: onBehalfOf } : {}),
   });
   return Number(id) || 0;
 }

@@ -195,15 +195,17 @@ describe('closed courses', () => {
   });
 
   it('"my courses" makes no REST request but its one answer', async () => {
+    // In fetch modes the poller's Event.get is how the question arrives, not a read made to answer it.
+    const answering = (from: number) => methodsSince(w, from).filter((m) => m !== 'imbot.v2.Event.get');
     for (const userId of [member, outsider, w.demo.external]) {
       const from = w.portal.requests.length;
       const out = await w.say(userId, 'my courses');
       expect(out).toHaveLength(1);
-      expect(methodsSince(w, from)).toEqual(['imbot.v2.Chat.Message.send']);
+      expect(answering(from)).toEqual(['imbot.v2.Chat.Message.send']);
     }
     const from = w.portal.requests.length;
     await w.say(member, '/mycourses');
-    expect(methodsSince(w, from)).toEqual(['imbot.v2.Chat.Message.send']);
+    expect(answering(from)).toEqual(['imbot.v2.Chat.Message.send']);
   });
 
   it.each(['my courses', 'My courses!', 'show my courses', 'Мои курсы', 'мои обучения', 'Какие у меня курсы?', 'покажи мои курсы', 'what are my courses'])(

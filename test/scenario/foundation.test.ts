@@ -7,13 +7,16 @@ import { COMMANDS, MANIFEST_REVISION } from '../../src/handlers/manifest.js';
 import { fileNameFor } from '../../src/store/file.js';
 import { startWorld, type World } from '../helpers/world.js';
 
+/** Installation and OAuth tokens belong to an application: one-portal SCENARIO_MODEs run these as an application in webhook mode. */
+const appMode = (): 'webhook' | 'fetch' => (process.env.SCENARIO_MODE === 'fetch' ? 'fetch' : 'webhook');
+
 const ourBots = (w: World) => [...w.portal.state.bots.values()].filter((b) => b.id === w.botId || b.code === 'study_groups_bot');
 const ourCommands = (w: World) => [...w.portal.state.commands.values()].filter((c) => c.botId === w.botId);
 
 describe('installation', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld();
+    w = await startWorld({ mode: appMode() });
   });
   afterAll(async () => w?.close());
 
@@ -111,7 +114,9 @@ describe('verification and malformed input', () => {
   let w: World;
   let appToken: string;
   beforeAll(async () => {
-    w = await startWorld();
+    // The application's HTTP receiver (webhook mode), whatever SCENARIO_MODE says: in fetch modes
+    // the poller's own requests would blur the counts, and nothing is posted to the receiver.
+    w = await startWorld({ mode: 'webhook' });
     appToken = (await w.data()).installation.applicationToken;
   });
   afterAll(async () => w?.close());
@@ -197,7 +202,7 @@ describe('verification and malformed input', () => {
 
 describe('tokens and limits', () => {
   it('refreshes an expired installation token once, succeeds, and saves the new pair at once', async () => {
-    const w = await startWorld();
+    const w = await startWorld({ mode: appMode() });
     try {
       const old = (await w.data()).installation;
       w.portal.expireTokens();
@@ -219,7 +224,7 @@ describe('tokens and limits', () => {
   });
 
   it('marks the installation for reinstall when the refresh is refused', async () => {
-    const w = await startWorld();
+    const w = await startWorld({ mode: appMode() });
     try {
       await w.rt.store.update(w.memberId, (d) => void (d.installation.refreshToken = 'revoked'));
       w.portal.expireTokens();
@@ -253,7 +258,8 @@ describe('tokens and limits', () => {
 
 describe('uninstall', () => {
   it('forgets the tokens and refuses later events', async () => {
-    const w = await startWorld();
+    // ONAPPUNINSTALL reaches an application only at its handler URL (webhook mode).
+    const w = await startWorld({ mode: 'webhook' });
     try {
       await w.portal.uninstallApp(w.clientId, false);
       await w.settle();

@@ -7,6 +7,7 @@ import { formatDay } from '../../domain/dates.js';
 import type { Course, StudyGroup } from '../../domain/model.js';
 import { chatAnnouncement, courseAnnouncedKey, courseFeedPost, portalLanguage, postToFeed } from '../announce.js';
 import { boundGroup, replyError } from '../shared.js';
+import { actsAsCaller } from '../group/caller.js';
 import { lookupCourseAndGroup } from './refs.js';
 import { mayManageGroup } from './rights.js';
 
@@ -80,7 +81,8 @@ async function announceAttached(ctx: BotContext, group: StudyGroup, course: Cour
   const { t } = portalLanguage(ctx.data.installation.language);
   const lines: string[] = [];
   try {
-    await postToFeed(ctx.asUser(), group.workgroupId, courseFeedPost(t, group, course));
+    // Without the caller's own token the post is made in their name (USER_ID) by the installation.
+    await postToFeed(ctx.asUser(), group.workgroupId, courseFeedPost(t, group, course), actsAsCaller(ctx) ? undefined : ctx.user.id);
     lines.push(ctx.t('course:attach.feed_posted'));
   } catch (e) {
     // The portal's own words say why (e.g. no right to write in that feed); a network failure has none.
