@@ -158,6 +158,17 @@ describe('file store writes', () => {
     expect((await s.get('p1'))!.moderators).toEqual([1]);
   });
 
+  it('looking up portals that do not exist keeps nothing in memory, and a portal put later is found', async () => {
+    const { s } = await fresh();
+    const cached = () => (s as unknown as { dbs: Map<string, unknown> }).dbs.size;
+    const base = cached();
+    for (let i = 0; i < 200; i++) expect(await s.get(`made-up-${i}`)).toBeUndefined();
+    expect(cached()).toBe(base);
+    await s.put(emptyPortal(installation('made-up-7')));
+    expect((await s.get('made-up-7'))?.installation.memberId).toBe('made-up-7');
+    expect(cached()).toBe(base + 1);
+  });
+
   it('a failed write leaves memory as it was', async () => {
     const { s, dir } = await fresh();
     await rm(join(dir, 'portals'), { recursive: true, force: true });

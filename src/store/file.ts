@@ -121,7 +121,9 @@ export class FilePortalStore implements PortalStore {
       db = new Low<PortalData | null>(new PortalFile(join(this.dir, fileNameFor(memberId)), this.encoder), null);
       await db.read();
       if (this.freeze) deepFreeze(db.data);
-      this.dbs.set(memberId, db);
+      // Only portals that exist are kept in memory: requests naming made-up member_ids (which the
+      // receiver looks up before it can refuse them) must not grow the cache.
+      if (db.data !== null) this.dbs.set(memberId, db);
     }
     return db;
   }
@@ -176,6 +178,7 @@ export class FilePortalStore implements PortalStore {
       const db = await this.db(memberId);
       db.data = structuredClone(data);
       await db.write();
+      this.dbs.set(memberId, db);
       if (this.freeze) deepFreeze(db.data);
     });
   }
