@@ -1,5 +1,5 @@
 // The bot's one entry point: handleEvent(event) for the server, the fetch poller, the tests and the sandbox alike.
-import { todayIn } from '../domain/dates.js';
+import { todayAtOffset } from '../domain/dates.js';
 import { tokenize } from '../domain/args.js';
 import type { Day, PendingInput } from '../domain/model.js';
 import { pickLanguage, tFor, type Lang } from '../i18n/index.js';
@@ -143,9 +143,13 @@ export class Bot {
     if (!dialogId) return;
     const userKey = String(ev.user.id);
     const known = data.users[userKey];
-    if (!known || known.name !== ev.user.name || known.extranet !== ev.user.extranet) {
+    const offset = ev.kind === 'message' || ev.kind === 'command' ? ev.utcOffset : undefined;
+    const offsetMoved = offset !== undefined && offset !== data.installation.utcOffset;
+    if (!known || known.name !== ev.user.name || known.extranet !== ev.user.extranet || offsetMoved) {
       data = await store.update(ev.memberId, (d) => {
         d.users[userKey] = { name: ev.user.name, extranet: ev.user.extranet };
+        // The portal's offset from UTC: access windows and schedules follow the portal's calendar day.
+        if (offsetMoved) d.installation.utcOffset = offset;
         return d;
       });
     }
@@ -272,7 +276,7 @@ export class Bot {
         return out;
       },
       now: () => self.now(),
-      today: (): Day => todayIn(self.now()),
+      today: (): Day => todayAtOffset(self.now(), data.installation.utcOffset ?? 0),
     };
   }
 

@@ -62,6 +62,7 @@ const messageSchema = z.object({
   chatId: optId,
   authorId: optId,
   text: short(20_100),
+  date: short(40),
 });
 
 const botSchema = z.object({ id, code: optStr });
@@ -132,6 +133,8 @@ interface Base {
   /** Event identity for de-duplication: the fetch queue's eventId, or a key built from message and command ids. */
   dedupeKey: string | null;
   auth: UserAuth | null;
+  /** The portal's offset from UTC in minutes, read off the message's date when it has one. */
+  utcOffset?: number;
 }
 
 export type BotEvent =
@@ -229,6 +232,7 @@ export function normalizeEvent(
         command: d.command.command.replace(/^\//, ''),
         params: d.command.params,
         context: ctx,
+        ...offsetOf(d.message.date),
       };
     }
     case 'ONIMBOTV2MESSAGEADD': {
@@ -244,6 +248,7 @@ export function normalizeEvent(
         chat: toChat(d.chat, String(d.user.id)),
         messageId: d.message.id,
         text: d.message.text,
+        ...offsetOf(d.message.date),
       };
     }
     case 'ONIMBOTV2JOINCHAT': {
@@ -291,3 +296,17 @@ export const installSchema = z.object({
   }),
 });
 export type InstallBody = z.infer<typeof installSchema>;
+
+/**
+ * Message dates are ISO 8601 with the portal's offset (`2026-11-20T10:15:00+03:00`, bot doc 4.1 and
+ * its examples). That this offset is the portal's time zone rather than the server's is our reading
+ * of the examples [unconfirmed]; an absent or odd date gives nothing and the stored offset stands.
+ */
+export function offsetOf(date: string): { utcOffset?: number } {
+  const m = /T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:(Z)|([+-])(\d{2}):?(\d{2}))$/.exec(date.trim());
+  if (!m) return {};
+  if (m[1]) return { utcOffset: 0 };
+  const minutes = Number(m[3]) * 60 + Number(m[4]);
+  if (minutes > 14 * 60) return {};
+  return { utcOffset: m[2] === '-' ? -minutes : minutes };
+}

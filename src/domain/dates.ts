@@ -90,6 +90,12 @@ export function parseAccessWindow(fromText: string, toText: string): Result<Acce
  * machine's zone, so the result does not depend on where the process runs. An unknown zone or an
  * invalid Date is a bug (configuration is validated at start) and throws RangeError.
  */
+/** The calendar day at `now` for a fixed offset from UTC in minutes (the portal's; 0 when not known). */
+export function todayAtOffset(now: Date, offsetMinutes: number): Day {
+  const shifted = new Date(now.getTime() + offsetMinutes * 60_000);
+  return toDay(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+}
+
 export function todayIn(now: Date, timeZone = 'UTC'): Day {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,

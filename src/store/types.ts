@@ -24,6 +24,8 @@ export interface Installation {
   commandIds: Record<string, number>;
   eventMode: 'webhook' | 'fetch';
   webhookUrl: string | null;
+  /** The portal's offset from UTC in minutes, learnt from message dates (absent: not yet known, UTC is used). */
+  utcOffset?: number;
   /** MANIFEST_REVISION of the last registration (absent in files written before it existed). */
   manifestRevision?: string;
   status: InstallationStatus;

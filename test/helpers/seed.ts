@@ -1,5 +1,5 @@
 // Test data written straight into the store (and the emulated portal): study groups, courses, moderators, bound chats, days.
-import { addDays, todayIn } from '../../src/domain/dates.js';
+import { addDays, todayAtOffset } from '../../src/domain/dates.js';
 import type { Course, Day, StudyGroup } from '../../src/domain/model.js';
 import type { World } from './world.js';
 
@@ -19,9 +19,9 @@ export interface SeedGroup {
   linked?: boolean;
 }
 
-/** The bot's "today" (its clock is the emulator's). */
+/** The bot's "today": its clock is the emulator's, its calendar the portal's (UTC offset). */
 export function today(w: World): Day {
-  return todayIn(w.rt.bot.now());
+  return todayAtOffset(w.rt.bot.now(), w.portal.state.identity.utcOffsetMinutes);
 }
 
 export function day(w: World, offset: number): Day {

@@ -124,6 +124,9 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const data = await rt.store.get(inst.memberId);
   if (!data?.installation.botId) throw new Error('install did not register the bot');
   const botId = data.installation.botId;
+  // The bot learns the portal's UTC offset from the first message's date; the scenarios start as if
+  // it had (test/scenario/portal-time.test.ts shows the learning), so "today" is the portal's from the start.
+  await rt.store.update(inst.memberId, (d) => void (d.installation.utcOffset = portal.state.identity.utcOffsetMinutes));
 
   const settle = async () => {
     await portal.flush();
