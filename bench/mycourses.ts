@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { visibleCourses } from '../src/domain/access.js';
-import { addDays, todayIn } from '../src/domain/dates.js';
+import { addDays, todayAtOffset } from '../src/domain/dates.js';
 import type { Course, GroupMember, StudyGroup } from '../src/domain/model.js';
 import { fileNameFor } from '../src/store/file.js';
 import { startWorld } from '../test/helpers/world.js';
@@ -30,7 +30,7 @@ export async function run(): Promise<Record<string, number | string>> {
       userIds.push(u.id);
       known.set(u.id, { name: `User${i} Bench`, extranet });
     }
-    const today = todayIn(w.rt.bot.now());
+    const today = todayAtOffset(w.rt.bot.now(), w.portal.state.identity.utcOffsetMinutes);
     const createdAt = new Date(w.emu.clock.now()).toISOString();
     // 1,000 study groups of 30 members, 3 closed courses each, varied windows; 500 open courses.
     // The workgroup ids are not real workgroups: "my courses" never asks Bitrix24 about them.

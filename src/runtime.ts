@@ -6,6 +6,7 @@ import type { Logger } from './bot/logger.js';
 import { FetchPoller, Pollers, type PollerPace, type PollerTimers } from './bot/poller.js';
 import { PortalGateway } from './bot/portal.js';
 import type { HandlerRegistry } from './bot/router.js';
+import type { MemberSyncOptions } from './bot/member-sync.js';
 import { Scheduler } from './bot/scheduler.js';
 import {
   ensureWebhookInstallation,
@@ -49,6 +50,11 @@ export interface RuntimeOptions {
    * start() to close(). Off by default so tests tick it by hand; main.ts and the sandbox turn it on.
    */
   schedule?: boolean | { intervalMs: number };
+  /**
+   * The scheduler's membership sync (workgroups re-read every few minutes; src/bot/member-sync.ts):
+   * its pace, or false for none. On with the defaults unless told; it runs when the scheduler ticks.
+   */
+  memberSync?: MemberSyncOptions | false;
 }
 
 export interface Runtime {
@@ -131,6 +137,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     log: logProxy,
     now: () => bot.now(),
     ...(typeof o.schedule === 'object' ? { intervalMs: o.schedule.intervalMs } : {}),
+    ...(o.memberSync !== undefined ? { memberSync: o.memberSync } : {}),
   });
 
   /** Registers the bot again if the way in changed; leaving fetch mode first reads what is still queued. */

@@ -1,5 +1,5 @@
-// The periodic tick: announces a group's courses when its access window opens and reminds members a day before it closes.
-import { todayIn } from '../domain/dates.js';
+// The periodic tick: brings stored membership in step with Bitrix24 (every few minutes), announces a group's courses when its access window opens and reminds members a day before it closes.
+import { todayAtOffset } from '../domain/dates.js';
 import type { Course, StudyGroup } from '../domain/model.js';
 import { planAnnouncements, type DueJob } from '../domain/schedule.js';
 import {
@@ -16,6 +16,7 @@ import { KeyedMutex } from '../store/mutex.js';
 import type { PortalData, PortalStore } from '../store/types.js';
 import { describe } from './bot.js';
 import type { Logger } from './logger.js';
+import { MemberSync, type MemberSyncOptions, type SyncReport } from './member-sync.js';
 import type { RestClient } from './portal.js';
 import type { Reply } from './render.js';
 import { sendBotMessage } from './send.js';
@@ -23,12 +24,18 @@ import { sendBotMessage } from './send.js';
 export interface SchedulerDeps {
   store: PortalStore;
   /** The installation's client per portal: nobody asked for this work, so no person's token is used. */
-  gateway: { app(memberId: string): Promise<RestClient> };
+  gateway: {
+    app(memberId: string): Promise<RestClient>;
+    /** The portal's rate-limit bucket, shared with the bot's replies: the membership sync backs off while it is full. */
+    bucket?(memberId: string): { load(): number };
+  };
   log: Logger;
   /** The bot's clock (`bot.now`), so tests and the sandbox can move time. */
   now: () => Date;
   /** Default 60 s. */
   intervalMs?: number;
+  /** The membership sync's pace (member-sync.ts); false turns it off. On by default. */
+  memberSync?: MemberSyncOptions | false;
 }
 
 export interface TickReport {
@@ -38,6 +45,8 @@ export interface TickReport {
   messages: number;
   /** Deliveries that failed (logged; not retried: see the class comment). */
   failures: number;
+  /** Present when a membership sync ran in this tick. */
+  sync?: SyncReport;
 }
 
 /** What one claimed job must deliver, copied out of the store in the same write that claimed it. */
@@ -52,6 +61,16 @@ function add(into: TickReport, r: TickReport): void {
   into.feedPosts += r.feedPosts;
   into.messages += r.messages;
   into.failures += r.failures;
+  if (r.sync) {
+    const s = (into.sync ??= { requests: 0, read: 0, unreadable: 0, changed: 0, raced: 0, failures: 0, finished: true });
+    s.requests += r.sync.requests;
+    s.read += r.sync.read;
+    s.unreadable += r.sync.unreadable;
+    s.changed += r.sync.changed;
+    s.raced += r.sync.raced;
+    s.failures += r.sync.failures;
+    s.finished &&= r.sync.finished;
+  }
 }
 
 /**
@@ -71,8 +90,24 @@ export class Scheduler {
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<unknown> | null = null;
   private readonly perPortal = new KeyedMutex();
+  /** Null when turned off. */
+  readonly memberSync: MemberSync | null;
 
-  constructor(private readonly deps: SchedulerDeps) {}
+  constructor(private readonly deps: SchedulerDeps) {
+    const gateway = deps.gateway;
+    this.memberSync =
+      deps.memberSync === false
+        ? null
+        : new MemberSync(
+            {
+              store: deps.store,
+              log: deps.log,
+              now: deps.now,
+              ...(gateway.bucket ? { load: (memberId: string) => gateway.bucket!(memberId).load() } : {}),
+            },
+            deps.memberSync,
+          );
+  }
 
   /** Ticks at once (catching up after a restart), then every `intervalMs`; a slow tick is never overlapped. */
   start(): void {
@@ -114,13 +149,37 @@ export class Scheduler {
     return report;
   }
 
+  /**
+   * A membership pass over one portal now, whatever the interval (the sandbox's workgroup controls,
+   * so what they did shows at once). Null: the sync is off or the portal is not active.
+   */
+  async syncMembers(memberId: string): Promise<SyncReport | null> {
+    return this.perPortal.run(memberId, async () => {
+      const data = await this.deps.store.get(memberId);
+      if (!this.memberSync || !data || data.installation.status !== 'active') return null;
+      return this.memberSync.run(memberId, () => this.deps.gateway.app(memberId), { fresh: true });
+    });
+  }
+
   private async tickPortal(memberId: string): Promise<TickReport> {
     const { store, log } = this.deps;
     const report = emptyReport();
+    if (this.memberSync?.due(memberId)) {
+      const before = await store.get(memberId);
+      // First, so reminders go to the members as Bitrix24 has them. A failure here never stops the announcements.
+      if (before && before.installation.status === 'active') {
+        try {
+          report.sync = await this.memberSync.run(memberId, () => this.deps.gateway.app(memberId));
+        } catch (e) {
+          log.error({ memberId, err: describe(e) }, 'scheduler: membership sync failed');
+        }
+      }
+    }
     const data = await store.get(memberId);
     const botId = data?.installation.botId;
     if (!data || data.installation.status !== 'active' || !botId) return report;
-    const today = todayIn(this.deps.now());
+    // The portal's calendar day (its offset is learnt from message dates; UTC until then).
+    const today = todayAtOffset(this.deps.now(), data.installation.utcOffset ?? 0);
     const due = planAnnouncements(data.groups, today, new Set(data.sent));
     // Nothing due: no REST call and no write, so an idle minute costs one read.
     if (due.length === 0) return report;

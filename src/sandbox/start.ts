@@ -53,7 +53,8 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
     logLevel: config.logLevel,
     // The bot's "today" follows the portal's clock, so moving it forward shows what schedules do.
     now: () => new Date(emulator.clock.now()),
-    // Announcements when access windows open and reminders before they close, on the portal's clock.
+    // Announcements when access windows open and reminders before they close, on the portal's clock;
+    // and the membership sync, every 5 minutes of that clock (moving it an hour runs a pass at once).
     schedule: true,
   });
   const botUrl = await runtime.app.listen({ port: config.port, host: config.host });
@@ -139,6 +140,13 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
       emulator.clock.advance(ms);
       // Whatever fell due in the skipped time happens now, not at the next minute's tick.
       await scheduler.tick(company.memberId);
+      await settle();
+    },
+    async syncMembers() {
+      // What the control did in the portal stands either way; a failed read is only logged.
+      await scheduler
+        .syncMembers(company.memberId)
+        .catch((e: unknown) => runtime.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'sandbox: membership sync failed'));
       await settle();
     },
   });

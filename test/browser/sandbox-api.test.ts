@@ -128,4 +128,27 @@ describe('the sandbox API', () => {
     expect(Math.abs(sb.runtime.bot.now().getTime() - sb.portal.now())).toBeLessThan(1000);
     expect((await post('/api/control/clock', { hours: 0 })).status).toBe(400);
   });
+
+  it('the workgroup controls have the bot re-read the workgroups at once: no "Members" press is needed', async () => {
+    const [emma, felix] = [sb.demo.learners[4], sb.demo.learners[5]];
+    const wgId = sb.demo.moderatorGroup;
+    const say = async (text: string) => {
+      expect((await post('/api/send', { as: mark, dialog: String(sb.botId), text })).status).toBe(200);
+      await settle();
+    };
+    const stored = async () => (await sb.runtime.store.get(sb.memberId))!.groups.find((g) => g.workgroupId === wgId)!;
+    const status = async (userId: number) => (await stored()).members.find((m) => m.userId === userId)?.status;
+    await say(`/group link ${wgId}`);
+    await say(`/group invite #${(await stored()).id} ${emma}`);
+    expect(await status(emma)).toBe('invited');
+
+    const rowsBefore = ((await (await fetch(`${base}/api/inspector`)).json()) as InspectorRow[]).length;
+    expect((await post('/api/control/accept-invitation', { userId: emma, workgroupId: wgId })).status).toBe(200);
+    expect(await status(emma)).toBe('member');
+    expect((await post('/api/control/workgroup-add', { userId: felix, workgroupId: wgId })).status).toBe(200);
+    expect(await status(felix)).toBe('member');
+    // The inspector shows how the bot learnt it: a batch read made with the installation's token.
+    const rows = ((await (await fetch(`${base}/api/inspector`)).json()) as InspectorRow[]).slice(rowsBefore);
+    expect(rows.filter((r) => r.name === 'batch')).toHaveLength(2);
+  });
 });

@@ -21,18 +21,20 @@ describe('scheduled announcements and reminders', () => {
   const posts = () => feedPosts(w);
   const botMessages = (userId: number, dialogId: string) => botMessagesIn(w, userId, dialogId);
   const sends = () => w.portal.requests.filter((r) => r.method === 'imbot.v2.Chat.Message.send').length;
+  // The groups below are seeded with fewer members than their workgroup ("Sales onboarding") has, so
+  // these schedulers leave the membership sync off; it has its own tests (member-sync.test.ts).
 
   /** A process restart as far as the scheduler can tell: a fresh store read from disk, a fresh gateway, a fresh scheduler. */
   function restarted(): Scheduler {
     const store = new FilePortalStore(w.dataDir);
     const gateway = new PortalGateway({ store, log: silentLogger, clientId: w.clientId, clientSecret: w.clientSecret, oauthUrl: w.emu.origin, rateLimit: { burst: 1000, drainPerSec: 1000 } });
-    return new Scheduler({ store, gateway, log: silentLogger, now: () => w.rt.bot.now() });
+    return new Scheduler({ store, gateway, log: silentLogger, now: () => w.rt.bot.now(), memberSync: false });
   }
 
   beforeAll(async () => {
     w = await startWorld();
     [l0, l1] = [w.demo.learners[0], w.demo.learners[1]];
-    scheduler = new Scheduler({ store: w.rt.store, gateway: w.rt.gateway, log: silentLogger, now: () => w.rt.bot.now() });
+    scheduler = new Scheduler({ store: w.rt.store, gateway: w.rt.gateway, log: silentLogger, now: () => w.rt.bot.now(), memberSync: false });
     courses = [(await seedCourse(w, { title: 'Pricing', prompts: ['What is your floor price?'] })).id, (await seedCourse(w, { title: 'Closing' })).id];
     const g = await seedGroup(w, {
       name: 'Sales onboarding',
@@ -113,7 +115,7 @@ describe('scheduled announcements and reminders', () => {
 
   it('two ticks at once claim each job once', async () => {
     const g = await seedGroup(w, { name: 'Twin ticks', workgroupId: w.demo.moderatorGroup, memberIds: [l0], accessFrom: day(w, 0), courseIds: [courses[0]!] });
-    const other = new Scheduler({ store: w.rt.store, gateway: w.rt.gateway, log: silentLogger, now: () => w.rt.bot.now() });
+    const other = new Scheduler({ store: w.rt.store, gateway: w.rt.gateway, log: silentLogger, now: () => w.rt.bot.now(), memberSync: false });
     const before = posts().length;
     const [a, b] = await Promise.all([scheduler.tick(), other.tick()]);
     expect(a.jobs + b.jobs).toBe(1);
@@ -136,7 +138,7 @@ describe('scheduled announcements and reminders', () => {
   it('start() ticks at once and stop() waits for that tick', async () => {
     await seedGroup(w, { name: 'Timer group', workgroupId: w.demo.moderatorGroup, memberIds: [l0], accessFrom: day(w, 0), courseIds: [courses[1]!] });
     const before = posts().length;
-    const timed = new Scheduler({ store: w.rt.store, gateway: w.rt.gateway, log: silentLogger, now: () => w.rt.bot.now(), intervalMs: 50 });
+    const timed = new Scheduler({ store: w.rt.store, gateway: w.rt.gateway, log: silentLogger, now: () => w.rt.bot.now(), memberSync: false, intervalMs: 50 });
     timed.start();
     await timed.stop();
     expect(posts().slice(before).map((p) => p.title)).toEqual(['Access is open: Timer group']);

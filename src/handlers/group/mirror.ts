@@ -80,3 +80,63 @@ export function membersFrom(wg: WorkgroupView, nowIso: string): GroupMember[] {
     ...wg.invited.filter((id) => !active.has(id)).map((userId) => ({ userId, status: 'invited' as const, since: nowIso, addedBy: 0 })),
   ];
 }
+
+/** What mirrorWorkgroup may write on a group, as one string: its members, and a linked group's Bitrix24 fields. */
+export function mirroredParts(g: StudyGroup): string {
+  return JSON.stringify([g.members, g.linked ? [g.name, g.description, g.privacy, g.ownerId] : null]);
+}
+
+/** A stored group that a sync pass will bring in step with its workgroup. */
+export interface PlannedMirror {
+  groupId: number;
+  workgroupId: number;
+  /** mirroredParts of the group the plan was made on. */
+  before: string;
+  diff: MirrorDiff;
+}
+
+/**
+ * For the periodic sync: the study groups (not archived) that the workgroups read in `views` would
+ * change, tried on copies, so a pass that finds nothing new writes nothing.
+ */
+export function planMirrors(groups: readonly StudyGroup[], views: ReadonlyMap<number, WorkgroupView>, nowIso: string): PlannedMirror[] {
+  const out: PlannedMirror[] = [];
+  for (const g of groups) {
+    const wg = views.get(g.workgroupId);
+    if (!wg || g.archived) continue;
+    const before = mirroredParts(g);
+    const trial = structuredClone(g);
+    const diff = mirrorWorkgroup(trial, wg, nowIso);
+    if (mirroredParts(trial) !== before) out.push({ groupId: g.id, workgroupId: g.workgroupId, before, diff });
+  }
+  return out;
+}
+
+/**
+ * Inside the store's update, on the groups as they are now: applies each plan to its group, unless
+ * the group is gone, archived, moved to another workgroup, or a handler changed what the mirror
+ * writes since the plan was made. That handler acted on the portal itself (its own add, remove or
+ * read), possibly after our read, so its word stands and the next pass looks again. Every other
+ * field (dates, courses, chats) is the group's current one: only membership (and a linked group's
+ * Bitrix24 fields) is merged.
+ */
+export function applyMirrors(
+  groups: StudyGroup[],
+  plans: readonly PlannedMirror[],
+  views: ReadonlyMap<number, WorkgroupView>,
+  nowIso: string,
+): { applied: PlannedMirror[]; raced: number[] } {
+  const applied: PlannedMirror[] = [];
+  const raced: number[] = [];
+  for (const plan of plans) {
+    const g = groups.find((x) => x.id === plan.groupId);
+    const wg = views.get(plan.workgroupId);
+    if (!g || !wg || g.archived || g.workgroupId !== plan.workgroupId || mirroredParts(g) !== plan.before) {
+      raced.push(plan.groupId);
+      continue;
+    }
+    mirrorWorkgroup(g, wg, nowIso);
+    applied.push(plan);
+  }
+  return { applied, raced };
+}

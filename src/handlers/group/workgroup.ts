@@ -83,6 +83,11 @@ export async function readWorkgroup(rest: RestClient, workgroupId: number, calle
     if (e instanceof PortalError && e.status >= 400 && e.status < 500 && e.status !== 401) return null;
     throw e;
   }
+  return viewOf(raw, callerId);
+}
+
+/** A workgroup answer as our view; null when it is not one (see readWorkgroup for `callerId`). */
+function viewOf(raw: unknown, callerId?: number): WorkgroupView | null {
   const parsed = workgroupSchema.safeParse(raw);
   if (!parsed.success) return null;
   const g = parsed.data;
@@ -104,6 +109,26 @@ export async function readWorkgroup(rest: RestClient, workgroupId: number, calle
         ? (g.USER_DATA?.ROLE ?? null)
         : roleIn(callerId, ownerId, g.MODERATOR_MEMBERS, g.MEMBERS, g.INVITED_MEMBERS),
   };
+}
+
+/**
+ * `socialnetwork.api.workgroup.get` for each of `workgroupIds`, in `batch` (one request per 50), as
+ * whoever `rest` acts for. A workgroup maps to null when the portal refused that command (deleted,
+ * or not visible to `rest`'s user: answered alike) or answered something that is not a workgroup.
+ */
+export async function readWorkgroups(rest: RestClient, workgroupIds: number[]): Promise<{ views: Map<number, WorkgroupView | null>; requests: number }> {
+  const ids = [...new Set(workgroupIds)];
+  const views = new Map<number, WorkgroupView | null>();
+  if (ids.length === 0) return { views, requests: 0 };
+  const out = await rest.batch(
+    ids.map((id) => ({ key: `wg${id}`, method: 'socialnetwork.api.workgroup.get', params: { params: { groupId: id } } })),
+  );
+  for (const id of ids) {
+    const key = `wg${id}`;
+    const view = out.errors[key] ? null : viewOf(out.results[key]);
+    views.set(id, view && view.id === id ? view : null);
+  }
+  return { views, requests: out.requests };
 }
 
 function roleIn(userId: number, ownerId: number, managers: number[], members: number[], invited: number[]): WorkgroupRole | null {

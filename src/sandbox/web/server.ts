@@ -22,6 +22,8 @@ export interface SandboxHandle {
   reset(): Promise<void>;
   /** Moves the portal's clock (which the bot follows too) forward. */
   advanceClock(ms: number): Promise<void>;
+  /** Has the bot re-read the workgroups now (its periodic membership sync, out of turn), so a control's effect shows at once. */
+  syncMembers(): Promise<void>;
 }
 
 export const RATE_LIMITS = {
@@ -274,7 +276,7 @@ export class SandboxWeb {
       this.changed();
       return this.portalInfo(h);
     });
-    app.post('/api/control/workgroup-add', (req) => {
+    app.post('/api/control/workgroup-add', async (req) => {
       const h = this.need();
       const { userId, workgroupId } = memberBody.parse(req.body);
       const group = h.portal.state.workgroups.get(workgroupId);
@@ -284,6 +286,8 @@ export class SandboxWeb {
       if (role && role !== 'Z') throw new HttpError(409, `User ${userId} is already in ${group.name}`);
       // As if the owner added them in Bitrix24 itself: no REST call, no event, the bot is not told.
       setMember(h.portal.state, group, userId, 'K', group.ownerId, h.portal.now());
+      // Nothing tells the bot; its membership sync would notice within minutes. The sandbox asks for it now.
+      await h.syncMembers();
       this.changed();
       return { workgroups: workgroupsOf(h.portal) };
     });
@@ -291,6 +295,7 @@ export class SandboxWeb {
       const h = this.need();
       const { userId, workgroupId } = memberBody.parse(req.body);
       await h.portal.as(userId).acceptInvitation(workgroupId);
+      await h.syncMembers();
       this.changed();
       return { workgroups: workgroupsOf(h.portal) };
     });
