@@ -8,7 +8,7 @@ import { PROCESSED_LIMIT, emptyPortal, type Installation, type PortalData, type 
 import type { BotContext } from './context.js';
 import type { BotEvent, InstallBody } from './events.js';
 import type { Logger } from './logger.js';
-import { NetworkError, PortalError, stripSlash, type CallOptions, type PortalGateway, type RestClient } from './portal.js';
+import { NetworkError, PortalError, isRateRefusal, type CallOptions, type ConfirmedInstall, type PortalGateway, type RestClient } from './portal.js';
 import { registerBot } from './registration.js';
 import { renderFields } from './render.js';
 import { route, runRoute, type HandlerRegistry } from './router.js';
@@ -51,12 +51,16 @@ class RetryLater extends Error {}
 /** Failures that say "the portal could not be reached or was busy", not "the portal said no". */
 function isTransient(e: unknown): boolean {
   if (e instanceof NetworkError) return true;
-  return e instanceof PortalError && (['QUERY_LIMIT_EXCEEDED', 'OPERATION_TIME_LIMIT', 'OVERLOAD_LIMIT'].includes(e.code) || e.status === 503);
+  return isRateRefusal(e) || (e instanceof PortalError && e.status === 503);
 }
 
 export class InstallError extends Error {
   constructor(
-    readonly code: 'UNVERIFIED' | 'PORTAL_REFUSED' | 'REGISTRATION_FAILED',
+    /**
+     * UNVERIFIED: the OAuth server did not confirm the install (a forgery, or tokens of another app or
+     * portal); OAUTH_UNAVAILABLE: it could not be asked just now; REGISTRATION_FAILED: the portal refused the bot.
+     */
+    readonly code: 'UNVERIFIED' | 'OAUTH_UNAVAILABLE' | 'REGISTRATION_FAILED',
     message: string,
   ) {
     super(message);
@@ -117,6 +121,11 @@ export class Bot {
       // An event for some other bot of the same application is not ours to answer.
       if (data.installation.botId !== null && ev.botId !== data.installation.botId) return 'done';
       if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return 'done';
+      // The key is saved BEFORE the handler runs, on purpose: a crash (or kill) mid-handler leaves the
+      // event marked as handled, so it is never run twice — at-most-once for that rare case, since a
+      // half-done handler repeated could post twice or change things twice. The price: such an event may
+      // go unanswered. Failures we can see are not lost that way: in fetch mode a portal that could not be
+      // reached before anything changed gets the key taken back and the event fetched again (`dispatch`).
       if (ev.dedupeKey) {
         const key = ev.dedupeKey;
         await store.update(ev.memberId, (d) => {
@@ -317,48 +326,40 @@ export class Bot {
     return value;
   }
 
-  /** ONAPPINSTALL: verify, store the portal, register the bot and its commands. */
+  /**
+   * ONAPPINSTALL: confirm it with the OAuth server, store the portal, register the bot and its commands.
+   * Nothing from the request is trusted before the confirmation: no call goes to the endpoints it names,
+   * and nothing is stored unless the OAuth server vouches for this member_id.
+   */
   async install(body: InstallBody): Promise<Installation> {
     const { store, gateway, log } = this.deps;
     const a = body.auth;
     const memberId = a.member_id;
-    const existing = await store.get(memberId);
-    const clientEndpoint = stripSlash(existing?.installation.clientEndpoint ?? a.client_endpoint);
-    // The tokens must open the portal they claim to come from (for a known portal: the endpoint we already trust).
-    const probe = gateway.user(
-      memberId,
-      { ...(existing?.installation ?? placeholderInstallation(memberId)), clientEndpoint },
-      {
-        accessToken: a.access_token,
-        refreshToken: '',
-        expires: 0,
-        userId: Number(a.user_id) || 0,
-        clientEndpoint,
-        serverEndpoint: a.server_endpoint,
-        domain: a.domain,
-        scope: a.scope,
-      },
-    );
-    let installerId: number;
+    let confirmed: ConfirmedInstall;
     try {
-      const profile = await probe.call<{ ID?: string | number; ADMIN?: boolean }>('profile', {}, { idempotent: true });
-      installerId = Number(profile?.ID) || Number(a.user_id) || 0;
+      confirmed = await gateway.confirmInstall(memberId, a.refresh_token);
     } catch (e) {
-      log.warn({ memberId, err: describe(e) }, 'install request not confirmed by the portal');
-      throw new InstallError('UNVERIFIED', 'the portal did not confirm these tokens');
+      if (e instanceof NetworkError) {
+        log.warn({ memberId: memberId.slice(0, 64), err: describe(e) }, 'install not confirmed: the OAuth server could not be reached');
+        throw new InstallError('OAUTH_UNAVAILABLE', 'the OAuth server could not be reached');
+      }
+      log.warn({ memberId: memberId.slice(0, 64), err: describe(e) }, 'install request refused: the OAuth server did not confirm it');
+      throw new InstallError('UNVERIFIED', 'the OAuth server did not confirm this installation');
     }
+    const existing = await store.get(memberId);
     const nowIso = this.now().toISOString();
     const installation: Installation = {
       memberId,
-      domain: a.domain,
-      clientEndpoint,
-      serverEndpoint: a.server_endpoint,
+      domain: confirmed.domain,
+      clientEndpoint: confirmed.clientEndpoint,
+      serverEndpoint: confirmed.serverEndpoint || a.server_endpoint,
+      // Only the install delivers it (bitrix24-api.md §3.4); the confirmation above vouches for the request.
       applicationToken: a.application_token,
-      accessToken: a.access_token,
-      refreshToken: a.refresh_token,
-      expires: Number(a.expires) || Math.floor(Date.now() / 1000) + (Number(a.expires_in) || 3600),
-      scope: a.scope,
-      installerId,
+      accessToken: confirmed.accessToken,
+      refreshToken: confirmed.refreshToken,
+      expires: confirmed.expires,
+      scope: confirmed.scope || a.scope,
+      installerId: confirmed.userId || Number(a.user_id) || 0,
       language: pickLanguage(body.data?.LANGUAGE_ID, this.deps.defaultLang),
       auth: 'oauth',
       botId: existing?.installation.botId ?? null,
@@ -371,9 +372,31 @@ export class Bot {
       installedAt: existing?.installation.installedAt ?? nowIso,
       updatedAt: nowIso,
     };
+    if (!installation.installerId) installation.installerId = await this.installerOf(installation, confirmed);
     if (existing) await store.update(memberId, (d) => void (d.installation = installation));
     else await store.put(emptyPortal(installation));
     return this.register(memberId);
+  }
+
+  /** Who installed: asked of the confirmed portal with the confirmed token, when neither answer said (0: unknown). */
+  private async installerOf(inst: Installation, confirmed: ConfirmedInstall): Promise<number> {
+    const probe = this.deps.gateway.user(inst.memberId, inst, {
+      accessToken: confirmed.accessToken,
+      refreshToken: '',
+      expires: confirmed.expires,
+      userId: 0,
+      clientEndpoint: confirmed.clientEndpoint,
+      serverEndpoint: confirmed.serverEndpoint,
+      domain: confirmed.domain,
+      scope: confirmed.scope,
+    });
+    try {
+      const profile = await probe.call<{ ID?: string | number }>('profile', {}, { idempotent: true });
+      return Number(profile?.ID) || 0;
+    } catch (e) {
+      this.deps.log.warn({ memberId: inst.memberId, err: describe(e) }, 'could not tell who installed the application');
+      return 0;
+    }
   }
 
   /** (Re)registers the bot and commands with the stored tokens; safe to repeat. */
@@ -436,31 +459,6 @@ export class Bot {
     }
     this.deps.log.info({ memberId, clean }, 'application uninstalled: tokens forgotten');
   }
-}
-
-function placeholderInstallation(memberId: string): Installation {
-  return {
-    memberId,
-    domain: '',
-    clientEndpoint: '',
-    serverEndpoint: '',
-    applicationToken: '',
-    accessToken: '',
-    refreshToken: '',
-    expires: 0,
-    scope: '',
-    installerId: 0,
-    language: 'en',
-    auth: 'oauth',
-    botId: null,
-    botCode: '',
-    commandIds: {},
-    eventMode: 'fetch',
-    webhookUrl: null,
-    status: 'active',
-    installedAt: '',
-    updatedAt: '',
-  };
 }
 
 /**

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 // ── scalars: webhook events carry every scalar as a string ("812", "1"/"0"); fetch mode carries native types.
-const id = z.union([z.number(), z.string().regex(/^\d{1,12}$/)]).transform((v) => Number(v));
+// Ids are whole numbers of at most 12 digits either way: 1e308, -7, 1.5 or 2^53+1 are not ids.
+const id = z.union([z.number().int().min(0).max(999_999_999_999), z.string().regex(/^\d{1,12}$/)]).transform((v) => Number(v));
 const optId = z.union([id, z.literal(''), z.null()]).optional().transform((v) => (typeof v === 'number' ? v : 0));
 const str = z.union([z.string(), z.number()]).transform(String);
 const optStr = z.union([z.string(), z.number(), z.null(), z.boolean()]).optional()

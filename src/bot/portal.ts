@@ -12,6 +12,8 @@ export class PortalError extends Error {
     readonly code: string,
     readonly status: number,
     readonly description: string,
+    /** OPERATION_TIME_LIMIT: the Unix time (seconds, portal clock) the answer names for the method's release, if any. */
+    readonly operatingResetAt?: number,
   ) {
     super(`${method}: ${code || 'ERROR'}${description ? ` (${description})` : ''}`);
     this.name = 'PortalError';
@@ -86,12 +88,87 @@ export class LeakyBucket {
     }
   }
 
+  /** How full the bucket is now, 0…1: background work (the membership sync) backs off while the bot's own traffic fills it. */
+  load(): number {
+    const level = Math.max(0, this.level - ((Date.now() - this.last) / 1000) * this.drainPerSec);
+    return this.burst > 0 ? level / this.burst : 1;
+  }
+
   /** The portal said we were over: believe it and fill up. */
   fill(): void {
     this.level = this.burst;
     this.last = Date.now();
   }
 }
+
+/**
+ * Transport failures that happen before a request can reach the server: nobody accepted the connection,
+ * or the name or route to the host does not exist. A reset or a timeout may come after the request was
+ * sent, so those are not in this list.
+ */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/** The first system error code (ECONNREFUSED, …) found on an error or the errors it wraps. */
+export function transportCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  for (let i = 0; i < 6 && cur && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: unknown }).code;
+    // System error codes (ECONNREFUSED, EAI_AGAIN); ERR_* are library codes that may wrap one.
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !code.startsWith('ERR_')) return code;
+    const errors = (cur as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      cur = errors[0];
+      continue;
+    }
+    cur = (cur as { cause?: unknown; originalError?: unknown }).cause ?? (cur as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/** True when the transport failure proves the request never reached the server. */
+export function neverSent(code: string | undefined): boolean {
+  return code !== undefined && NEVER_SENT_CODES.has(code);
+}
+
+/** `operating_reset_at` of an answer: at the top level or in its `time` block (Unix seconds), if sensible. */
+function operatingResetOf(body: unknown): number | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as { operating_reset_at?: unknown; time?: { operating_reset_at?: unknown } };
+  const v = Number(b.operating_reset_at ?? b.time?.operating_reset_at);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * What answers told us about each method's operating-time budget (api doc §1.3, §17), per portal: when the
+ * oldest one-minute bucket drops out, and how far the portal's clock is from ours.
+ */
+export class OperatingClock {
+  private readonly resetAt = new Map<string, number>();
+  /** The portal's clock minus ours, in ms (from `time.finish` of successful answers). */
+  private skewMs = 0;
+
+  /** Notes a successful answer's `time` block. */
+  note(method: string, time: unknown): void {
+    if (!time || typeof time !== 'object') return;
+    const finish = Number((time as { finish?: unknown }).finish);
+    if (Number.isFinite(finish) && finish > 0) this.skewMs = finish * 1000 - Date.now();
+    const reset = operatingResetOf({ time });
+    if (reset !== undefined) this.resetAt.set(method.toLowerCase(), reset * 1000 - this.skewMs);
+  }
+
+  /**
+   * When (our clock, ms) a method refused with OPERATION_TIME_LIMIT may run again: the time the refusal
+   * names, else the one the method's last answer named if still ahead; undefined when neither is known.
+   */
+  releaseAt(method: string, refusalResetAtSec: number | undefined): number | undefined {
+    if (refusalResetAtSec !== undefined) return refusalResetAtSec * 1000 - this.skewMs;
+    const known = this.resetAt.get(method.toLowerCase());
+    return known !== undefined && known > Date.now() ? known : undefined;
+  }
+}
+
+/** The longest a call waits for one method's operating-time budget: the limit's window is 10 minutes. */
+export const OPERATING_WAIT_CAP_MS = 10 * 60_000 + 10_000;
 
 export interface GatewayOptions {
   store: PortalStore;
@@ -101,12 +178,30 @@ export interface GatewayOptions {
   /** OAuth server origin, e.g. https://oauth.bitrix24.tech (the emulator's in the sandbox). */
   oauthUrl: string;
   rateLimit?: { burst: number; drainPerSec: number };
-  /** How long a call may keep waiting out QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT. */
+  /** How long a call may keep waiting out QUERY_LIMIT_EXCEEDED, HTTP 429 and other refusals to run it now. */
   retryBudgetMs?: number;
+  /** How long a call may wait for a method blocked by OPERATION_TIME_LIMIT (default OPERATING_WAIT_CAP_MS). */
+  operatingWaitCapMs?: number;
   timeoutMs?: number;
 }
 
 const RETRY_CODES = new Set(['QUERY_LIMIT_EXCEEDED', 'OPERATION_TIME_LIMIT', 'OVERLOAD_LIMIT']);
+
+/** The portal turned the call away before running it, so repeating it is safe: a limit code, or any HTTP 429. */
+export function isRateRefusal(e: unknown): e is PortalError {
+  return e instanceof PortalError && (RETRY_CODES.has(e.code) || e.status === 429);
+}
+
+/**
+ * The OAuth server's definite "no" to a refresh (api doc §5): the refresh token or the application is not
+ * (or no longer) valid there, or the scopes were withdrawn. Only a reinstall hands over a working pair.
+ * Anything else (no answer, a 5xx or 429, an unreadable page) is an outage and is tried again later.
+ */
+const OAUTH_REFUSALS = new Set(['invalid_grant', 'invalid_client', 'invalid_scope', 'insufficient_scope']);
+
+export function isOAuthRefusal(e: unknown): e is PortalError {
+  return e instanceof PortalError && e.method === 'oauth/token' && OAUTH_REFUSALS.has(e.code);
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -114,7 +209,7 @@ export function stripSlash(endpoint: string): string {
   return endpoint.replace(/\/+$/, '');
 }
 
-interface TokenState {
+export interface TokenState {
   accessToken: string;
   refreshToken: string;
   expires: number;
@@ -138,14 +233,25 @@ function unwrap(e: unknown, method: string): PortalError | NetworkError {
     const body = axiosLike?.response?.data;
     if (body && typeof body === 'object' && 'error' in body) {
       const b = body as { error?: unknown; error_description?: unknown };
-      return new PortalError(method, String(b.error ?? ''), status, String(b.error_description ?? ''));
+      return new PortalError(method, String(b.error ?? ''), status, String(b.error_description ?? ''), operatingResetOf(body));
     }
-    if (['NETWORK_ERROR', 'REQUEST_TIMEOUT'].includes(e.code) || status === 0) return new NetworkError(method, e.code);
+    if (['NETWORK_ERROR', 'REQUEST_TIMEOUT'].includes(e.code) || status === 0) {
+      // The SDK passes axios' code through (ECONNREFUSED, …); a refused connection never reached the portal.
+      const code = transportCode(e);
+      return new NetworkError(method, code ?? e.code, neverSent(code));
+    }
     // A proxy page or an empty 5xx: we do not know whether the portal ran the call, except that a 503 page means it was turned away.
     if (status >= 500) return new NetworkError(method, `HTTP ${status}`, status === 503);
-    return new PortalError(method, e.code, status, e.message);
+    return new PortalError(method, status === 429 ? 'HTTP_429' : e.code, status, e.message);
   }
-  return new NetworkError(method, e instanceof Error ? e.message : String(e));
+  const code = transportCode(e);
+  return new NetworkError(method, code ?? (e instanceof Error ? e.message : String(e)), neverSent(code));
+}
+
+export interface PoliteOptions {
+  /** The portal's operating-time knowledge, shared by every client of the portal. */
+  operating?: OperatingClock;
+  operatingWaitCapMs?: number;
 }
 
 /**
@@ -153,10 +259,17 @@ function unwrap(e: unknown, method: string): PortalError | NetworkError {
  * and the inbound-webhook client: every request waits its turn in the portal's bucket first.
  */
 abstract class PoliteRestClient implements RestClient {
+  protected readonly operating: OperatingClock;
+  private readonly operatingWaitCapMs: number;
+
   constructor(
     private readonly bucket: LeakyBucket,
     private readonly retryBudgetMs: number,
-  ) {}
+    opts: PoliteOptions = {},
+  ) {
+    this.operating = opts.operating ?? new OperatingClock();
+    this.operatingWaitCapMs = opts.operatingWaitCapMs ?? OPERATING_WAIT_CAP_MS;
+  }
 
   /** One HTTP request; throws PortalError (the portal said no) or NetworkError (no usable answer). */
   protected abstract attempt<T>(method: string, params: Record<string, unknown>): Promise<T>;
@@ -167,7 +280,10 @@ abstract class PoliteRestClient implements RestClient {
   }
 
   async call<T>(method: string, params: Record<string, unknown> = {}, opts: CallOptions = {}): Promise<T> {
-    const deadline = Date.now() + this.retryBudgetMs;
+    const started = Date.now();
+    const deadline = started + this.retryBudgetMs;
+    // A method out of operating time is blocked for up to the limit's 10-minute window: worth waiting for.
+    const operatingDeadline = started + Math.max(this.retryBudgetMs, this.operatingWaitCapMs);
     let delay = 250;
     let networkRetries = opts.idempotent ? 2 : 0;
     const prepared = this.prepare(method, params);
@@ -178,9 +294,17 @@ abstract class PoliteRestClient implements RestClient {
       } catch (e) {
         const err = e instanceof PortalError || e instanceof NetworkError ? e : new NetworkError(method, e instanceof Error ? e.message : String(e));
         const now = Date.now();
-        if (err instanceof PortalError && RETRY_CODES.has(err.code) && now < deadline) {
+        if (err instanceof PortalError && err.code === 'OPERATION_TIME_LIMIT' && now < operatingDeadline) {
+          // Pause this method until the portal releases it (api doc §17), not a fixed number of short tries.
+          const releaseAt = this.operating.releaseAt(method, err.operatingResetAt);
+          const wait = releaseAt !== undefined ? releaseAt - now + 250 : delay;
+          await sleep(Math.min(Math.max(wait, 250), operatingDeadline - now) + Math.floor(Math.random() * 100));
+          delay = Math.min(delay * 2, 60_000);
+          continue;
+        }
+        if (isRateRefusal(err) && err.code !== 'OPERATION_TIME_LIMIT' && now < deadline) {
           if (err.code === 'QUERY_LIMIT_EXCEEDED') this.bucket.fill();
-          // The portal refused before running the call, so repeating it is always safe.
+          // The portal refused before running the call (a limit code, or any HTTP 429), so repeating it is always safe.
           await sleep(Math.min(delay, deadline - now) + Math.floor(Math.random() * 100));
           delay = Math.min(delay * 2, 8_000);
           continue;
@@ -233,8 +357,9 @@ class SdkRestClient extends PoliteRestClient {
     refresh: (() => Promise<TokenState>) | null,
     retryBudgetMs: number,
     timeoutMs: number,
+    polite: PoliteOptions = {},
   ) {
-    super(bucket, retryBudgetMs);
+    super(bucket, retryBudgetMs, polite);
     this.b24 = new B24OAuth(
       {
         applicationToken: identity.applicationToken,
@@ -296,7 +421,9 @@ class SdkRestClient extends PoliteRestClient {
         const err = [...res.getErrors()][0];
         throw err ?? new PortalError(method, 'ERROR', 0, 'unsuccessful answer');
       }
-      return (res.getData() as { result: T }).result;
+      const data = res.getData() as { result: T; time?: unknown };
+      this.operating.note(method, data.time);
+      return data.result;
     } catch (e) {
       throw unwrap(e, method);
     }
@@ -317,8 +444,9 @@ export class WebhookRestClient extends PoliteRestClient {
     private readonly botToken: string,
     retryBudgetMs: number,
     private readonly timeoutMs: number,
+    polite: PoliteOptions = {},
   ) {
-    super(bucket, retryBudgetMs);
+    super(bucket, retryBudgetMs, polite);
     this.base = stripSlash(webhookUrl);
   }
 
@@ -342,10 +470,10 @@ export class WebhookRestClient extends PoliteRestClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause;
       const timedOut = e instanceof Error && e.name === 'TimeoutError';
-      // A refused connection never reached the portal; a timeout may have run the call.
-      throw new NetworkError(method, timedOut ? 'REQUEST_TIMEOUT' : cause?.code ?? 'NETWORK_ERROR', cause?.code === 'ECONNREFUSED');
+      const code = transportCode(e);
+      // A refused connection or an unknown host never reached the portal; a timeout or a reset may have run the call.
+      throw new NetworkError(method, timedOut ? 'REQUEST_TIMEOUT' : code ?? 'NETWORK_ERROR', !timedOut && neverSent(code));
     }
     const text = await res.text().catch(() => '');
     let body: unknown;
@@ -356,13 +484,16 @@ export class WebhookRestClient extends PoliteRestClient {
     }
     if (body && typeof body === 'object' && 'error' in body) {
       const b = body as { error?: unknown; error_description?: unknown };
-      throw new PortalError(method, String(b.error ?? ''), res.status, String(b.error_description ?? ''));
+      throw new PortalError(method, String(b.error ?? ''), res.status, String(b.error_description ?? ''), operatingResetOf(body));
     }
+    // Too many requests, whatever the body says (the v2 pages: 2 requests/s per application, HTTP 429).
+    if (res.status === 429) throw new PortalError(method, 'HTTP_429', 429, text.slice(0, 200));
     if (!res.ok) {
       if (res.status >= 500 || body === undefined) throw new NetworkError(method, `HTTP ${res.status}`, res.status === 503);
       throw new PortalError(method, `HTTP_${res.status}`, res.status, '');
     }
     if (!body || typeof body !== 'object' || !('result' in body)) throw new NetworkError(method, 'unreadable answer');
+    this.operating.note(method, (body as { time?: unknown }).time);
     return (body as { result: T }).result;
   }
 }
@@ -370,6 +501,7 @@ export class WebhookRestClient extends PoliteRestClient {
 /** Hands out REST clients per portal: the installation's (stored tokens) and acting users' (event tokens). */
 export class PortalGateway {
   private readonly buckets = new Map<string, LeakyBucket>();
+  private readonly operatingClocks = new Map<string, OperatingClock>();
   private readonly appClients = new Map<string, { client: RestClient; accessToken: string }>();
   private readonly webhookClients = new Map<string, RestClient>();
   private readonly refreshes = new Map<string, Promise<TokenState>>();
@@ -387,6 +519,16 @@ export class PortalGateway {
     return b;
   }
 
+  /** The portal's limits as every client of it sees them: the shared operating-time clock and the wait cap. */
+  private polite(memberId: string): PoliteOptions {
+    let operating = this.operatingClocks.get(memberId);
+    if (!operating) {
+      operating = new OperatingClock();
+      this.operatingClocks.set(memberId, operating);
+    }
+    return { operating, ...(this.opts.operatingWaitCapMs !== undefined ? { operatingWaitCapMs: this.opts.operatingWaitCapMs } : {}) };
+  }
+
   /**
    * One-portal mode: this portal is reached through an inbound webhook. Its URL (which holds a secret)
    * and the bot token are kept in memory from the configuration, never in the portal's stored file.
@@ -394,7 +536,14 @@ export class PortalGateway {
   useInboundWebhook(memberId: string, webhookUrl: string, botToken: string): void {
     this.webhookClients.set(
       memberId,
-      new WebhookRestClient(this.bucket(memberId), webhookUrl, botToken, this.opts.retryBudgetMs ?? 120_000, this.opts.timeoutMs ?? 30_000),
+      new WebhookRestClient(
+        this.bucket(memberId),
+        webhookUrl,
+        botToken,
+        this.opts.retryBudgetMs ?? 120_000,
+        this.opts.timeoutMs ?? 30_000,
+        this.polite(memberId),
+      ),
     );
   }
 
@@ -418,6 +567,7 @@ export class PortalGateway {
       () => this.refreshInstallation(memberId),
       this.opts.retryBudgetMs ?? 120_000,
       this.opts.timeoutMs ?? 30_000,
+      this.polite(memberId),
     );
     this.appClients.set(memberId, { client, accessToken: inst.accessToken });
     return client;
@@ -446,6 +596,7 @@ export class PortalGateway {
       refresh,
       this.opts.retryBudgetMs ?? 120_000,
       this.opts.timeoutMs ?? 30_000,
+      this.polite(memberId),
     );
   }
 
@@ -467,14 +618,20 @@ export class PortalGateway {
           this.opts.log.info({ memberId }, 'portal tokens refreshed and saved');
           return next;
         } catch (e) {
+          if (!isOAuthRefusal(e)) {
+            // No answer, a 5xx, a 429: the OAuth server is away for now. The stored pair is still good; the
+            // call fails as transient and the next one (or the poller's next round) refreshes again.
+            this.opts.log.warn(
+              { memberId, code: e instanceof PortalError ? e.code : e instanceof NetworkError ? e.reason : 'ERROR' },
+              'token refresh failed for now: the OAuth server could not be reached; will try again',
+            );
+            throw e;
+          }
           await this.opts.store.update(memberId, (d) => {
             d.installation.status = 'needs_reinstall';
             d.installation.updatedAt = new Date().toISOString();
           });
-          this.opts.log.error(
-            { memberId, code: e instanceof PortalError ? e.code : 'NETWORK' },
-            'token refresh failed: the application must be reinstalled on this portal',
-          );
+          this.opts.log.error({ memberId, code: e.code }, 'token refresh refused: the application must be reinstalled on this portal');
           throw e;
         }
       })();
@@ -484,8 +641,52 @@ export class PortalGateway {
     return p;
   }
 
+  /**
+   * Confirms an ONAPPINSTALL with the OAuth server we trust (B24_OAUTH_URL), never with addresses the
+   * request names: its refresh token is exchanged with our client_id and client_secret, and the answer must
+   * be for the same member_id. A forger has no refresh token the server would honour for our application.
+   * The answer's endpoints and the new pair are what the installation is built from.
+   */
+  async confirmInstall(memberId: string, refreshToken: string): Promise<ConfirmedInstall> {
+    const body = await this.requestTokens(refreshToken);
+    if (typeof body.member_id !== 'string' || body.member_id !== memberId) {
+      throw new PortalError('oauth/token', 'MEMBER_MISMATCH', 200, 'the OAuth server answered for another portal');
+    }
+    const clientEndpoint = typeof body.client_endpoint === 'string' ? stripSlash(body.client_endpoint) : '';
+    let portalHost = '';
+    try {
+      const url = new URL(clientEndpoint);
+      if (url.protocol === 'https:' || url.protocol === 'http:') portalHost = url.host;
+    } catch {
+      portalHost = '';
+    }
+    if (!portalHost) throw new PortalError('oauth/token', 'NO_ENDPOINT', 200, 'the OAuth server named no portal address');
+    const tokens = tokensOf(body, { clientEndpoint, serverEndpoint: '', scope: '' });
+    const userId = Number(body.user_id);
+    return {
+      ...tokens,
+      // In token answers `domain` is the OAuth server's (api doc §5): the portal's is the host of its REST base.
+      domain: portalHost,
+      userId: Number.isSafeInteger(userId) && userId > 0 ? userId : 0,
+    };
+  }
+
   /** grant_type=refresh_token against the OAuth server (bitrix24-api.md §5), GET with the query string. */
   private async exchange(memberId: string, refreshToken: string, prev: TokenState): Promise<TokenState> {
+    const body = await this.requestTokens(refreshToken);
+    if (body.member_id !== undefined && String(body.member_id) !== memberId) {
+      throw new PortalError('oauth/token', 'MEMBER_MISMATCH', 200, 'the OAuth server answered for another portal');
+    }
+    return tokensOf(body, prev);
+  }
+
+  /**
+   * One token request. Its failures are classified for the callers: the server's own refusal is a
+   * PortalError with its OAuth code (see isOAuthRefusal); no answer, a 5xx or 429, or an unreadable page is
+   * a NetworkError marked unsent: the REST call that needed the token was not made (it had been refused
+   * with expired_token, or not sent yet), so it is safe to run it again later.
+   */
+  private async requestTokens(refreshToken: string): Promise<Record<string, unknown> & { access_token: string; refresh_token: string }> {
     this.refreshCount++;
     const url = new URL('/oauth/token/', this.opts.oauthUrl + '/');
     url.search = new URLSearchParams({
@@ -498,22 +699,34 @@ export class PortalGateway {
     try {
       res = await fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
     } catch (e) {
-      throw new NetworkError('oauth/token', e instanceof Error ? e.message : 'fetch failed');
+      const timedOut = e instanceof Error && e.name === 'TimeoutError';
+      throw new NetworkError('oauth/token', timedOut ? 'REQUEST_TIMEOUT' : transportCode(e) ?? 'NETWORK_ERROR', true);
     }
     const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!res.ok || !body || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
-      throw new PortalError('oauth/token', String(body?.error ?? `HTTP_${res.status}`), res.status, String(body?.error_description ?? ''));
+    if (res.ok && body && typeof body.access_token === 'string' && body.access_token && typeof body.refresh_token === 'string' && body.refresh_token) {
+      return body as Record<string, unknown> & { access_token: string; refresh_token: string };
     }
-    if (body.member_id !== undefined && String(body.member_id) !== memberId) {
-      throw new PortalError('oauth/token', 'MEMBER_MISMATCH', res.status, 'the OAuth server answered for another portal');
-    }
-    return {
-      accessToken: body.access_token,
-      refreshToken: body.refresh_token,
-      expires: Number(body.expires) || Math.floor(Date.now() / 1000) + Number(body.expires_in ?? 3600),
-      clientEndpoint: typeof body.client_endpoint === 'string' ? stripSlash(body.client_endpoint) : prev.clientEndpoint,
-      serverEndpoint: typeof body.server_endpoint === 'string' ? body.server_endpoint : prev.serverEndpoint,
-      scope: typeof body.scope === 'string' ? body.scope : prev.scope,
-    };
+    const code = body && typeof body.error === 'string' ? body.error : '';
+    if (res.status >= 500 || res.status === 429 || !code) throw new NetworkError('oauth/token', code || `HTTP ${res.status}`, true);
+    throw new PortalError('oauth/token', code, res.status, String(body?.error_description ?? ''));
   }
+}
+
+/** An installation confirmed by the OAuth server: its tokens, endpoints, portal host and installer. */
+export interface ConfirmedInstall extends TokenState {
+  domain: string;
+  /** The installer's id as the OAuth server names it (0: not said). */
+  userId: number;
+}
+
+/** The new pair and endpoints of a token answer; what the answer leaves out is kept from `prev`. */
+function tokensOf(body: Record<string, unknown> & { access_token: string; refresh_token: string }, prev: Pick<TokenState, 'clientEndpoint' | 'serverEndpoint' | 'scope'>): TokenState {
+  return {
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expires: Number(body.expires) || Math.floor(Date.now() / 1000) + Number(body.expires_in ?? 3600),
+    clientEndpoint: typeof body.client_endpoint === 'string' ? stripSlash(body.client_endpoint) : prev.clientEndpoint,
+    serverEndpoint: typeof body.server_endpoint === 'string' ? body.server_endpoint : prev.serverEndpoint,
+    scope: typeof body.scope === 'string' ? body.scope : prev.scope,
+  };
 }

@@ -70,7 +70,10 @@ export function registerReceiver(app: FastifyInstance, deps: ReceiverDeps): void
       return reply.code(200).send({ status: 'installed', botId: inst.botId });
     } catch (e) {
       if (e instanceof InstallError && e.code === 'UNVERIFIED') return bad(reply, 401, 'unverified');
-      req.log.error({ memberId: parsed.data.auth.member_id, code: e instanceof InstallError ? e.code : 'ERROR' }, 'install failed');
+      if (e instanceof InstallError && e.code === 'OAUTH_UNAVAILABLE') {
+        return reply.code(503).send({ error: 'the OAuth server could not be reached to confirm the installation; try again' });
+      }
+      req.log.error({ memberId: parsed.data.auth.member_id.slice(0, 64), code: e instanceof InstallError ? e.code : 'ERROR' }, 'install failed');
       return reply.code(502).send({ error: 'the portal refused the bot registration; see the log' });
     }
   });

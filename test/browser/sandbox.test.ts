@@ -168,7 +168,10 @@ describe.skipIf(SKIP_BROWSER)('the sandbox page', () => {
     await group.locator(`[data-user-id="${anna}"] [data-testid=accept-invitation]`).click();
     await until(async () => (await group.locator(`[data-user-id="${anna}"]`).getAttribute('data-role')) === 'member', 'Anna to be a member');
     await w.shot('controls');
-    // The bot learns of it when it next reads the workgroup: the card's "Members" button does.
+    // The control had the bot re-read the workgroup at once (its periodic membership sync, out of turn),
+    // so the store already says member: "my courses" below needs no command first. "Members" shows it too.
+    const physics = (await w.sb.runtime.store.get(w.sb.memberId))!.groups.find((g) => g.name === 'Physics 101')!;
+    expect(physics.members.find((m) => m.userId === anna)?.status).toBe('member');
     await w.press(page.locator(`[data-message-id="${cardId}"]`), 'Members');
     const members = await text(w.botMessages().last());
     expect(members).toMatch(/Members \(2\)[\s\S]*Anna Petrova/);
@@ -223,8 +226,8 @@ describe.skipIf(SKIP_BROWSER)('the sandbox page', () => {
     const { page } = w;
     await w.openPanel('inspector');
     const names = await rowNames();
-    // The install event first (the bot checks the tokens and registers itself while answering it).
-    expect(names.slice(0, 3)).toEqual(['ONAPPINSTALL', 'profile', 'imbot.v2.Bot.register']);
+    // The install event first (the bot confirms it with the OAuth server, then registers itself while answering it).
+    expect(names.slice(0, 3)).toEqual(['ONAPPINSTALL', 'oauth/token (refresh_token)', 'imbot.v2.Bot.register']);
     // Each command is an event first, then the bot's calls; the invitation went out with Mark's own token.
     const create = names.indexOf('ONIMBOTV2COMMANDADD');
     expect(create).toBeGreaterThan(0);

@@ -1,12 +1,20 @@
 // A fetch-mode bot loses nothing across a 30-second portal outage; the poller's pauses run on a virtual clock.
+// The portal is down in two ways: it answers 503 pages, or it refuses connections (ECONNREFUSED).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActivityEntry } from '../../src/sandbox/emulator/index.js';
+import type { ActivityEntry, OutageMode } from '../../src/sandbox/emulator/index.js';
 import { VirtualTimers } from '../bot/poller-timers.js';
 import { startWorld, type World, type WorldMode } from '../helpers/world.js';
 
 const botReplies = (w: World, userId: number) => w.portal.dialog(userId, String(w.botId)).filter((m) => m.authorId === w.botId);
 
-describe.each<WorldMode>(['fetch', 'oneportal'])('%s mode: portal outage', (mode) => {
+const CASES: Array<[WorldMode, OutageMode]> = [
+  ['fetch', 'unavailable'],
+  ['oneportal', 'unavailable'],
+  ['fetch', 'refuse'],
+  ['oneportal', 'refuse'],
+];
+
+describe.each(CASES)('%s mode: portal outage (%s)', (mode, outage) => {
   let w: World;
   let timers: VirtualTimers;
   beforeAll(async () => {
@@ -27,7 +35,7 @@ describe.each<WorldMode>(['fetch', 'oneportal'])('%s mode: portal outage', (mode
     const clockBefore = w.emu.clock.now();
     const people = [w.demo.learners[1], w.demo.learners[2], w.demo.learners[3], w.demo.moderators[0], w.demo.admin];
 
-    await w.portal.setOnline(false);
+    await w.portal.setOnline(false, { mode: outage });
     for (const u of people) await w.portal.as(u).send(String(w.botId), '/help');
     const pausesMark = timers.requested.length;
     await timers.advance(30_000);
@@ -59,7 +67,7 @@ describe.each<WorldMode>(['fetch', 'oneportal'])('%s mode: portal outage', (mode
       // The portal goes down right after it answered Event.get: the bot's reply cannot get through.
       if (armed && entry.kind === 'request' && entry.entry.method === 'imbot.v2.Event.get' && entry.entry.httpStatus === 200) {
         armed = false;
-        void w.portal.setOnline(false);
+        void w.portal.setOnline(false, { mode: outage });
       }
     };
     w.emu.on('activity', cut);

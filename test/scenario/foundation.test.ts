@@ -1,5 +1,7 @@
 // Issue 2 scenarios over real HTTP against the emulator: install, help, verification, refresh, rate limit.
 import { readFile, readdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpBuildQuery } from '../../src/sandbox/emulator/index.js';
@@ -113,13 +115,27 @@ describe('help', () => {
 describe('verification and malformed input', () => {
   let w: World;
   let appToken: string;
+  /** A forger's "portal": it answers anything with success and counts what reached it. */
+  let spy: Server;
+  let spyUrl: string;
+  let spyHits = 0;
   beforeAll(async () => {
     // The application's HTTP receiver (webhook mode), whatever SCENARIO_MODE says: in fetch modes
     // the poller's own requests would blur the counts, and nothing is posted to the receiver.
     w = await startWorld({ mode: 'webhook' });
     appToken = (await w.data()).installation.applicationToken;
+    spy = createServer((_req, res) => {
+      spyHits++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ result: { ID: '1', ADMIN: true, bot: { id: 1 } }, time: {} }));
+    });
+    await new Promise<void>((r) => spy.listen(0, '127.0.0.1', r));
+    spyUrl = `http://127.0.0.1:${(spy.address() as AddressInfo).port}`;
   });
-  afterAll(async () => w?.close());
+  afterAll(async () => {
+    await w?.close();
+    await new Promise<void>((r) => spy.close(() => r()));
+  });
 
   const portalFile = async (x: World) => readFile(join(x.dataDir, 'portals', fileNameFor(x.memberId)), 'utf8');
 
@@ -175,29 +191,118 @@ describe('verification and malformed input', () => {
     expect(w.portal.requests.slice(sent).map((r) => r.method)).toContain('imbot.v2.Chat.Message.send');
   });
 
-  it('survives 1,000 fuzzed bodies: no 500, no crash, no stored change', async () => {
+  it('refuses a forged ONAPPINSTALL for an unknown portal: 401, nothing stored, nothing asked of its endpoint, its events refused', async () => {
+    const files = await readdir(join(w.dataDir, 'portals'));
+    const hits = spyHits;
+    const forgedMember = randomHex(16);
+    const forgedAppToken = randomHex(16);
+    const res = await fetch(`${w.botUrl}/bitrix/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: installBody(forgedMember, forgedAppToken, `${spyUrl}/rest/`),
+    });
+    expect(res.status).toBe(401);
+    await w.settle();
+    expect(await readdir(join(w.dataDir, 'portals'))).toEqual(files);
+    expect(await w.rt.store.get(forgedMember)).toBeUndefined();
+    expect(spyHits).toBe(hits);
+    const ev = await fetch(`${w.botUrl}/bitrix/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: commandBody(forgedAppToken, forgedMember),
+    });
+    expect(ev.status).toBe(401);
+    expect(spyHits).toBe(hits);
+  });
+
+  it('refuses a forged ONAPPINSTALL for the known portal: 401, its stored endpoint and tokens unchanged', async () => {
+    const before = await portalFile(w);
+    const hits = spyHits;
+    const res = await fetch(`${w.botUrl}/bitrix/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: installBody(w.memberId, randomHex(16), `${spyUrl}/rest/`),
+    });
+    expect(res.status).toBe(401);
+    await w.settle();
+    expect(await portalFile(w)).toBe(before);
+    expect(spyHits).toBe(hits);
+    // A malformed one is a 400.
+    const bad = await fetch(`${w.botUrl}/bitrix/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `event=ONAPPINSTALL&auth[member_id]=${w.memberId}&auth[client_endpoint]=${encodeURIComponent(spyUrl)}`,
+    });
+    expect(bad.status).toBe(400);
+  });
+
+  it('survives 1,000 fuzzed bodies (events and forged installs): no 500, no crash, no stored change', async () => {
     const before = await portalFile(w);
     const files = await readdir(join(w.dataDir, 'portals'));
     const sent = w.portal.requests.length;
+    const hits = spyHits;
     const rnd = mulberry32(42);
     const statuses = new Map<number, number>();
+    let installs = 0;
     for (let i = 0; i < 1000; i++) {
-      const { body, type } = fuzzBody(i, rnd, w.memberId, appToken);
-      const res = await fetch(`${w.botUrl}/bitrix/events`, { method: 'POST', headers: { 'content-type': type }, body });
+      const { body, type, path } = fuzzBody(i, rnd, w.memberId, appToken, w.botId, `${spyUrl}/rest/`);
+      if (path === '/bitrix/install') installs++;
+      const res = await fetch(`${w.botUrl}${path ?? '/bitrix/events'}`, { method: 'POST', headers: { 'content-type': type }, body });
       statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       await res.arrayBuffer();
       expect(res.status, `body #${i}`).toBeLessThan(500);
+      if (path === '/bitrix/install') expect([400, 401], `install #${i}`).toContain(res.status);
     }
     await w.settle();
+    expect(installs).toBeGreaterThan(50);
     expect([...statuses.keys()].every((s) => [200, 400, 401, 413, 415].includes(s))).toBe(true);
     expect(statuses.get(400)).toBeGreaterThan(100);
     expect(await portalFile(w)).toBe(before);
     expect(await readdir(join(w.dataDir, 'portals'))).toEqual(files);
     // Nothing reached the portal either: no fuzzed body was taken for a genuine event.
     expect(w.portal.requests.length).toBe(sent);
+    // And no forged install made the bot call the endpoint it named.
+    expect(spyHits).toBe(hits);
+    // No key of a fuzzed body reached a prototype.
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
     const health = await fetch(`${w.botUrl}/health`);
     expect(health.status).toBe(200);
   });
+
+  it('hostile field values with the genuine token: 400 and nothing stored, never a 500', async () => {
+    const before = await portalFile(w);
+    const sent = w.portal.requests.length;
+    for (const [i, body] of hostileBodies(w.memberId, appToken, w.botId, w.demo.learners[0]).entries()) {
+      const res = await fetch(`${w.botUrl}/bitrix/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await res.arrayBuffer();
+      expect(res.status, `hostile #${i}: ${body.slice(0, 200)}`).toBe(400);
+    }
+    await w.settle();
+    expect(await portalFile(w)).toBe(before);
+    expect(w.portal.requests.length).toBe(sent);
+  });
+
+  function installBody(memberId: string, applicationToken: string, endpoint: string): string {
+    return httpBuildQuery({
+      event: 'ONAPPINSTALL',
+      data: { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'en' },
+      ts: '1763888100',
+      auth: {
+        access_token: randomHex(22),
+        refresh_token: randomHex(22),
+        expires_in: '3600',
+        scope: 'imbot,im,user',
+        domain: new URL(endpoint).host,
+        server_endpoint: endpoint,
+        client_endpoint: endpoint,
+        member_id: memberId,
+        status: 'L',
+        application_token: applicationToken,
+      },
+    });
+  }
 });
 
 describe('tokens and limits', () => {
@@ -256,6 +361,53 @@ describe('tokens and limits', () => {
   });
 });
 
+describe('limits answered with HTTP 429', () => {
+  it('delivers every reply exactly once when the portal refuses a burst with bare HTTP 429 answers', async () => {
+    // The v2 pages' limit: 2 requests/s per application, HTTP 429 on excess (body undocumented: plain text here).
+    const w = await startWorld({ rateLimit: null });
+    try {
+      w.portal.setRateLimit({ burst: 5, drainPerSec: 20, status: 429 });
+      const users = [...w.demo.learners, ...w.demo.moderators];
+      const burst = users.flatMap((u) => [u, u, u]);
+      await Promise.all(burst.map((u, i) => w.portal.as(u).send(String(w.botId), i % 2 ? '/help' : 'hello')));
+      await w.settle();
+      expect(w.portal.requests.filter((r) => r.httpStatus === 429).length).toBeGreaterThan(0);
+      for (const u of users) {
+        const replies = w.portal.dialog(u, String(w.botId)).filter((m) => m.authorId === w.botId);
+        expect(replies).toHaveLength(3);
+        expect(replies.every((m) => !/went wrong|error/i.test(m.text))).toBe(true);
+      }
+    } finally {
+      await w.close();
+    }
+  });
+
+  it('OPERATION_TIME_LIMIT: the blocked method is paused until operating_reset_at, then every reply is delivered once', async () => {
+    const w = await startWorld({ mode: appMode() });
+    try {
+      const send = 'imbot.v2.Chat.Message.send';
+      const users = [w.demo.learners[0], w.demo.learners[1], w.demo.learners[2]];
+      w.portal.limitOperatingTime(send, 2);
+      const until = w.emu.clock.now() + 2000;
+      await Promise.all(users.map((u) => w.portal.as(u).send(String(w.botId), '/help')));
+      await w.settle();
+      for (const u of users) {
+        const replies = w.portal.dialog(u, String(w.botId)).filter((m) => m.authorId === w.botId);
+        expect(replies).toHaveLength(1);
+        expect(replies[0]!.text).toContain('Study groups bot');
+      }
+      const sends = w.portal.requests.filter((r) => r.method === send);
+      const refused = sends.filter((r) => r.error === 'OPERATION_TIME_LIMIT');
+      // Each waiting call asked once, then waited for the reset instead of asking again and again.
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.length).toBeLessThanOrEqual(users.length);
+      expect(sends.filter((r) => r.httpStatus === 200).every((r) => r.at >= until)).toBe(true);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('uninstall', () => {
   it('forgets the tokens and refuses later events', async () => {
     // ONAPPUNINSTALL reaches an application only at its handler URL (webhook mode).
@@ -285,11 +437,116 @@ function mulberry32(seed: number) {
   };
 }
 
-function fuzzBody(i: number, rnd: () => number, memberId: string, appToken: string): { body: string; type: string } {
+function randomHex(bytes: number): string {
+  return Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0')).join('');
+}
+
+/** A command event as JSON with the genuine identity, `data` as given (raw JSON text). */
+function rawEvent(memberId: string, appToken: string, data: string, event = 'ONIMBOTV2COMMANDADD'): string {
+  return `{"event":"${event}","auth":{"member_id":${JSON.stringify(memberId)},"application_token":${JSON.stringify(appToken)}},"data":${data}}`;
+}
+
+/** Well-formed command data with one field replaced by raw JSON text. */
+function commandData(botId: number, userId: number, patch: Partial<Record<'botId' | 'commandId' | 'command' | 'params' | 'messageId' | 'text' | 'dialogId' | 'userId' | 'userName' | 'language', string>>): string {
+  const f = {
+    botId: String(botId),
+    commandId: '1',
+    command: '"/help"',
+    params: '""',
+    messageId: '999998',
+    text: '"/help"',
+    dialogId: JSON.stringify(String(userId)),
+    userId: String(userId),
+    userName: '"Anna Petrova"',
+    language: '"en"',
+    ...patch,
+  };
+  return `{"bot":{"id":${f.botId},"code":"study_groups_bot"},"command":{"id":${f.commandId},"command":${f.command},"params":${f.params},"context":"textarea"},` +
+    `"message":{"id":${f.messageId},"chatId":1,"authorId":${f.userId},"text":${f.text}},"chat":{"id":1,"dialogId":${f.dialogId},"type":"private"},` +
+    `"user":{"id":${f.userId},"name":${f.userName},"extranet":false},"language":${f.language}}`;
+}
+
+/** Genuine token, hostile values: wrong types, huge or negative numbers, nested arrays, prototype keys. */
+function hostileBodies(memberId: string, appToken: string, botId: number, userId: number): string[] {
+  const ev = (patch: Parameters<typeof commandData>[2]) => rawEvent(memberId, appToken, commandData(botId, userId, patch));
+  return [
+    ev({ userId: '1e308' }),
+    ev({ userId: '123456789012345678901234567890' }),
+    ev({ userId: '-7' }),
+    ev({ userId: '1.5' }),
+    ev({ userId: '[[1]]' }),
+    ev({ userId: '{"id":1}' }),
+    ev({ botId: '1e21' }),
+    ev({ botId: 'true' }),
+    ev({ messageId: '9007199254740993' }),
+    ev({ commandId: '-1' }),
+    ev({ command: '["/help"]' }),
+    ev({ command: '{"x":"/help"}' }),
+    ev({ params: '[[["a"]]]' }),
+    ev({ params: '{"x":1}' }),
+    ev({ text: '[["x"],["y"]]' }),
+    ev({ text: JSON.stringify('x'.repeat(30_000)) }),
+    ev({ dialogId: '["1","2"]' }),
+    ev({ dialogId: JSON.stringify('x'.repeat(500)) }),
+    ev({ userName: '{"first":"A"}' }),
+    ev({ userName: JSON.stringify('n'.repeat(5000)) }),
+    rawEvent(memberId, appToken, '[' + '['.repeat(50) + ']'.repeat(50) + ']'),
+    rawEvent(memberId, appToken, commandData(botId, userId, {}).replace('"bot":', '"__proto__":{"polluted":1},"bot":')),
+    rawEvent(memberId, appToken, commandData(botId, userId, {}).replace('"bot":', '"constructor":{"prototype":{"polluted":1}},"bot":')),
+    rawEvent(memberId, appToken, '{"user":{"__proto__":{"id":1}}}'),
+  ];
+}
+
+function fuzzBody(
+  i: number,
+  rnd: () => number,
+  memberId: string,
+  appToken: string,
+  botId: number,
+  spyEndpoint: string,
+): { body: string; type: string; path?: string } {
   const pick = <T,>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const form = 'application/x-www-form-urlencoded';
   const json = 'application/json';
   const junk = () => Array.from({ length: Math.floor(rnd() * 40) }, () => String.fromCharCode(Math.floor(rnd() * 0x2ff))).join('');
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
+  if (i % 17 === 16) {
+    // Forged installs: unknown or known portal, the forger's endpoint, tokens the OAuth server never issued.
+    const member = pick([hex(32), memberId, `${memberId}x`, '0']);
+    const auth = {
+      access_token: hex(44),
+      refresh_token: pick([hex(44), 'x']),
+      expires_in: '3600',
+      scope: 'imbot,im',
+      domain: 'evil.example',
+      server_endpoint: pick([spyEndpoint, 'https://oauth.bitrix24.tech/rest/']),
+      client_endpoint: spyEndpoint,
+      member_id: member,
+      status: 'L',
+      application_token: pick([hex(32), appToken]),
+    };
+    const env = { event: pick(['ONAPPINSTALL', 'onappinstall']), data: { LANGUAGE_ID: 'en' }, ts: '1', auth };
+    return pick([
+      { body: httpBuildQuery(env), type: form, path: '/bitrix/install' },
+      { body: JSON.stringify(env), type: json, path: '/bitrix/install' },
+      { body: `{"__proto__":{"member_id":"x"},"event":"ONAPPINSTALL","auth":${JSON.stringify(auth)}}`, type: json, path: '/bitrix/install' },
+      { body: httpBuildQuery({ ...env, auth: { ...auth, refresh_token: '' } }), type: form, path: '/bitrix/install' },
+    ]);
+  }
+  switch (i % 14) {
+    case 12:
+      // Raw JSON keeps the keys that JSON.stringify({ __proto__: … }) would drop.
+      return pick([
+        { body: `{"__proto__":{"polluted":1},"event":"ONIMBOTV2COMMANDADD","auth":{"member_id":${JSON.stringify(memberId)},"application_token":${JSON.stringify(appToken)}}}`, type: json },
+        { body: `{"event":"ONIMBOTV2COMMANDADD","auth":{"member_id":${JSON.stringify(memberId)},"__proto__":{"application_token":${JSON.stringify(appToken)}}}}`, type: json },
+        { body: `{"event":"ONIMBOTV2COMMANDADD","auth":{"member_id":${JSON.stringify(memberId)},"application_token":${JSON.stringify(appToken)}},"constructor":{"prototype":{"polluted":1}}}`, type: json },
+        { body: `{"event":"ONIMBOTV2COMMANDADD","auth":{"member_id":${JSON.stringify(memberId)},"application_token":${JSON.stringify(appToken)}},"data":{"constructor":{"prototype":{"admin":true}}}}`, type: json },
+        { body: `auth[__proto__][application_token]=${appToken}&auth[member_id]=${memberId}&event=ONIMBOTV2COMMANDADD`, type: form },
+        { body: `event=ONIMBOTV2COMMANDADD&auth[member_id]=${memberId}&auth[application_token]=${appToken}&data[constructor][prototype][polluted]=1`, type: form },
+      ]);
+    case 13:
+      return { body: pick(hostileBodies(memberId, appToken, botId, 1)), type: json };
+  }
   switch (i % 12) {
     case 0:
       return { body: `a${'[x]'.repeat(20 + Math.floor(rnd() * 200))}=1`, type: form };
@@ -298,7 +555,7 @@ function fuzzBody(i: number, rnd: () => number, memberId: string, appToken: stri
     case 2:
       return { body: `__proto__[polluted]=1&constructor[prototype][x]=1&event=ONIMBOTV2COMMANDADD&auth[member_id]=${memberId}`, type: form };
     case 3:
-      return { body: JSON.stringify({ __proto__: { admin: true }, event: 'X', auth: { member_id: memberId } }).replace('"admin"', '"admin"'), type: json };
+      return { body: `{"__proto__":{"admin":true},"event":"X","auth":{"member_id":${JSON.stringify(memberId)}}}`, type: json };
     case 4:
       return { body: '{"event":' + '['.repeat(5000) + ']'.repeat(5000) + '}', type: json };
     case 5:

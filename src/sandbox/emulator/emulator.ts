@@ -8,7 +8,7 @@ import { createRegistry } from './methods/index.js';
 import { TokenStore } from './oauth.js';
 import { Portal, type ActivityEntry, type PortalHost, type PortalOptions } from './portal.js';
 import type { MethodRegistry } from './registry.js';
-import { buildServer } from './server.js';
+import { buildServer, type OAuthMode } from './server.js';
 
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -56,6 +56,10 @@ export class Emulator implements PortalHost {
   private readonly emitter = new EventEmitter();
   private server: FastifyInstance | undefined;
   private originValue = '';
+  private listenAt: { port: number; host: string } | undefined;
+  private oauthModeValue: OAuthMode = 'up';
+  /** Portals in a `refuse` outage; while any is, the listener is closed. */
+  private readonly refusingPortals = new Set<string>();
   private readonly extend: EmulatorOptions['extend'];
 
   constructor(opts: EmulatorOptions = {}) {
@@ -108,11 +112,48 @@ export class Emulator implements PortalHost {
       onTokenRequest: (entry) => {
         this.oauthRequests.push({ at: this.clock.now(), ...entry });
       },
+      oauthMode: () => this.oauthModeValue,
+      refusing: () => this.refusingPortals.size > 0,
     });
     await this.extend?.(this.server);
     await this.server.listen({ port, host });
     const address = this.server.server.address() as AddressInfo;
+    this.listenAt = { port: address.port, host };
     this.originValue = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+
+  /**
+   * The OAuth server's outage switch (portals stay up). Offline, mode `unavailable` (default): token
+   * requests get HTTP 503 "Service Unavailable"; mode `drop`: the connection is cut without an answer.
+   */
+  setOAuthOnline(online: boolean, opts: { mode?: 'unavailable' | 'drop' } = {}): void {
+    this.oauthModeValue = online ? 'up' : (opts.mode ?? 'unavailable');
+  }
+
+  /** See PortalHost.refuseConnections: the listener closes at once and opens again on the same port. */
+  async refuseConnections(slug: string, refuse: boolean): Promise<void> {
+    const server = this.server;
+    if (!server || !this.listenAt) return;
+    const wasRefusing = this.refusingPortals.size > 0;
+    if (refuse) this.refusingPortals.add(slug);
+    else this.refusingPortals.delete(slug);
+    const refusing = this.refusingPortals.size > 0;
+    if (refusing === wasRefusing) return;
+    if (refusing) {
+      // Synchronously, so that a switch thrown from an activity listener takes effect before the next request:
+      // no new connections; idle keep-alive ones are closed now, busy ones after their answer (see onSend).
+      server.server.close();
+      server.server.closeIdleConnections();
+      return;
+    }
+    const { port, host } = this.listenAt;
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject);
+      server.server.listen(port, host, () => {
+        server.server.off('error', reject);
+        resolve();
+      });
+    });
   }
 
   /** Adds a tenant reachable under {origin}/portal/{slug}/rest/. */
@@ -148,15 +189,20 @@ export class Emulator implements PortalHost {
 
   /** Drops every portal, token and log; the server keeps listening. */
   reset(): void {
+    for (const slug of [...this.refusingPortals]) void this.refuseConnections(slug, false);
     for (const slug of this.portalMap.keys()) this.tokens.dropPortal(slug);
     this.portalMap.clear();
     this.tokens.clear();
     this.oauthRequests.length = 0;
+    this.oauthModeValue = 'up';
     this.refreshCount = 0;
     this.clock.resetOffset();
   }
 
   async close(): Promise<void> {
+    // A refusing listener is opened again so that the server closes the ordinary way.
+    for (const slug of [...this.refusingPortals]) await this.refuseConnections(slug, false);
+    this.oauthModeValue = 'up';
     // Let queued event POSTs finish so no request is cut mid-way.
     await Promise.all([...this.portalMap.values()].map((p) => (p.online ? p.flush() : Promise.resolve())));
     await this.server?.close();

@@ -5,13 +5,15 @@ export class RestError extends Error {
     readonly code: string,
     readonly description: string,
     readonly httpStatus: number,
+    /** Further fields of the error answer (OPERATION_TIME_LIMIT carries `operating_reset_at`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(`${code || '(empty code)'}: ${description}`);
     this.name = 'RestError';
   }
 
-  toBody(): { error: string; error_description: string } {
-    return { error: this.code, error_description: this.description };
+  toBody(): Record<string, unknown> & { error: string; error_description: string } {
+    return { error: this.code, error_description: this.description, ...this.extra };
   }
 }
 
@@ -23,6 +25,12 @@ export const SystemErrors = {
     new RestError('insufficient_scope', 'The request requires higher privileges than provided by the access token', 403),
   methodNotFound: () => new RestError('ERROR_METHOD_NOT_FOUND', 'Method not found!', 404),
   queryLimit: () => new RestError('QUERY_LIMIT_EXCEEDED', 'Too many requests', 503),
+  /**
+   * The method's operating-time budget is spent (api doc §17). The docs show `operating_reset_at` only in
+   * success `time` blocks; [unconfirmed] the emulator also puts it on the error, as Unix seconds.
+   */
+  operatingLimit: (resetAtSec: number) =>
+    new RestError('OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.', 429, { operating_reset_at: resetAtSec }),
   internal: () => new RestError('INTERNAL_SERVER_ERROR', 'Internal server error', 500),
   batchLength: () => new RestError('ERROR_BATCH_LENGTH_EXCEEDED', 'Max batch length exceeded', 400),
   batchMethod: () => new RestError('ERROR_BATCH_METHOD_NOT_ALLOWED', 'Method is not allowed for batch usage', 405),

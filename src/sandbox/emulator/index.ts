@@ -5,6 +5,7 @@ export {
   type ActivityEntry,
   type NewChat,
   type NewUser,
+  type OutageMode,
   type PortalOptions,
   type RequestLogEntry,
 } from './portal.js';

@@ -38,7 +38,19 @@ export interface PortalHost {
   readonly tokenTtlSec: number;
   readonly webhookTimeoutMs: number;
   emitActivity(entry: ActivityEntry): void;
+  /**
+   * Stops (or resumes) accepting connections for this portal. Every portal and the OAuth server share
+   * the host's one address, so while any portal refuses, connections to all of them are refused.
+   */
+  refuseConnections(slug: string, refuse: boolean): Promise<void>;
 }
+
+/**
+ * How an offline portal fails: `unavailable` answers every REST call with HTTP 503 (a load balancer's
+ * plain page); `refuse` takes the address down, so connections are refused (ECONNREFUSED) and the
+ * caller knows for sure that nothing was sent.
+ */
+export type OutageMode = 'unavailable' | 'refuse';
 
 export interface PortalOptions {
   slug: string;
@@ -88,6 +100,10 @@ export class Portal {
   /** Token refreshes served for this portal (all apps). */
   refreshCount = 0;
   online = true;
+  /** How the portal fails while offline (see setOnline). */
+  outageMode: OutageMode = 'unavailable';
+  /** Methods (lower-case) that answer OPERATION_TIME_LIMIT until the given time (emulator ms). */
+  private readonly operatingBlocks = new Map<string, number>();
 
   constructor(
     readonly host: PortalHost,
@@ -254,12 +270,46 @@ export class Portal {
   }
 
   /**
-   * Outage switch. Offline: every REST call gets HTTP 503 with the plain body "Service Unavailable"
-   * and webhook POSTs are held. Back online: held POSTs go out in order; the promise waits for them.
+   * A method's operating-time budget is spent for `seconds` (api doc §17): every call of it, alone or
+   * inside a batch, answers HTTP 429 `OPERATION_TIME_LIMIT` with `operating_reset_at` until then.
+   * 0 lifts the block.
    */
-  setOnline(online: boolean): Promise<void> {
+  limitOperatingTime(method: string, seconds: number): void {
+    if (!(seconds >= 0)) throw new DriverError('limitOperatingTime needs seconds >= 0');
+    const key = method.toLowerCase();
+    if (seconds === 0) this.operatingBlocks.delete(key);
+    else this.operatingBlocks.set(key, this.now() + seconds * 1000);
+  }
+
+  /** When the method's block ends (emulator ms), or undefined when it is not blocked now. */
+  operatingBlockedUntil(method: string): number | undefined {
+    const until = this.operatingBlocks.get(method.toLowerCase());
+    if (until === undefined) return undefined;
+    if (until <= this.now()) {
+      this.operatingBlocks.delete(method.toLowerCase());
+      return undefined;
+    }
+    return until;
+  }
+
+  /**
+   * Outage switch. Offline, mode `unavailable` (default): every REST call gets HTTP 503 with the plain
+   * body "Service Unavailable". Mode `refuse`: connections are refused; the host's one address goes down,
+   * so every portal on this emulator and its OAuth server are unreachable meanwhile. Either way webhook
+   * POSTs are held. Back online: the address is up again, held POSTs go out in order; the promise waits for them.
+   */
+  async setOnline(online: boolean, opts: { mode?: OutageMode } = {}): Promise<void> {
+    const wasRefusing = !this.online && this.outageMode === 'refuse';
     this.online = online;
-    return online ? this.delivery.resume() : Promise.resolve();
+    if (!online) {
+      this.outageMode = opts.mode ?? 'unavailable';
+      if (this.outageMode === 'refuse') await this.host.refuseConnections(this.slug, true);
+      else if (wasRefusing) await this.host.refuseConnections(this.slug, false);
+      return;
+    }
+    if (wasRefusing) await this.host.refuseConnections(this.slug, false);
+    this.outageMode = 'unavailable';
+    await this.delivery.resume();
   }
 
   setDeliveryFaults(faults: DeliveryFaults): void {

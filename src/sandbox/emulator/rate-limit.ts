@@ -5,6 +5,12 @@ export interface RateLimitSettings {
   burst: number;
   /** How many requests the counter loses per second (2 on most plans). */
   drainPerSec: number;
+  /**
+   * How a refused request is answered: 503 `QUERY_LIMIT_EXCEEDED` (api doc §17, the default) or, as the v2
+   * overview says ("2 requests/s per application, HTTP 429"), a bare HTTP 429 whose body is not documented
+   * ([unconfirmed]: plain text `Too Many Requests`, as a gateway in front of the portal would answer).
+   */
+  status?: 503 | 429;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitSettings = { burst: 50, drainPerSec: 2 };
@@ -26,6 +32,9 @@ export class LeakyBucket {
     if (settings && (!(settings.burst > 0) || !(settings.drainPerSec >= 0))) {
       throw new Error('setRateLimit needs burst > 0 and drainPerSec >= 0');
     }
+    if (settings?.status !== undefined && settings.status !== 503 && settings.status !== 429) {
+      throw new Error('setRateLimit: status is 503 or 429');
+    }
     this.drain();
     this.settings = settings ? { ...settings } : null;
   }
@@ -38,6 +47,11 @@ export class LeakyBucket {
     if (this.level + 1 > this.settings.burst) return false;
     this.level += 1;
     return true;
+  }
+
+  /** The HTTP status of a refusal (see RateLimitSettings.status). */
+  get refusalStatus(): 503 | 429 {
+    return this.settings?.status ?? 503;
   }
 
   /** Current counter value, for the inspector. */

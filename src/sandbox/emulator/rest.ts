@@ -68,6 +68,8 @@ export async function runMethod(
     const def = registry.get(methodName);
     if (!def) throw SystemErrors.methodNotFound();
     if (def.scopes && !def.scopes.some((s) => caller.scopes.has(s))) throw SystemErrors.insufficientScope();
+    const blockedUntil = portal.operatingBlockedUntil(def.name);
+    if (blockedUntil !== undefined) throw SystemErrors.operatingLimit(Math.ceil(blockedUntil / 1000));
     const output = await def.run({ portal, caller, params, method: def.name, via, registry });
     const finishedAt = startedAt + (performance.now() - startedPerf);
     run = { ok: true, output, time: timeBlock(startedAt, finishedAt, portal.state.identity.utcOffsetMinutes) };

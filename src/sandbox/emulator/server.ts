@@ -13,7 +13,13 @@ export interface ServerDeps {
   oauth: OAuthServerDeps;
   /** Called after every token request, for logs and counters. */
   onTokenRequest: (entry: { status: number; params: unknown; error?: string }) => void;
+  /** The OAuth server's outage switch: up, answering 503, or dropping connections without an answer. */
+  oauthMode: () => OAuthMode;
+  /** True while some portal refuses connections: the listener is down and open connections are wound up. */
+  refusing: () => boolean;
 }
+
+export type OAuthMode = 'up' | 'unavailable' | 'drop';
 
 const BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -81,6 +87,11 @@ async function handleRest(deps: ServerDeps, request: FastifyRequest, reply: Fast
   const portal = match?.[1] ? deps.portals.get(safeDecode(match[1]) ?? '') : undefined;
   if (!match || !portal) return reply.code(404).header('content-type', 'text/plain').send('Not Found');
   if (!portal.online) {
+    // A request on a connection opened before the portal started refusing: cut it, unanswered.
+    if (portal.outageMode === 'refuse') {
+      request.raw.socket.destroy();
+      return reply.hijack();
+    }
     // Outage: a plain-text 503, as a load balancer in front of the portal would answer.
     return reply.code(503).header('content-type', 'text/plain; charset=utf-8').send('Service Unavailable');
   }
@@ -88,15 +99,17 @@ async function handleRest(deps: ServerDeps, request: FastifyRequest, reply: Fast
   const target = parseRestPath(match[2] ?? '');
   if (!portal.bucket.take()) {
     const error = SystemErrors.queryLimit();
+    const status = portal.bucket.refusalStatus;
     portal.recordRequest({
       at: portal.now(),
       method: target?.method ?? match[2] ?? '',
       params: maskParams(params),
-      httpStatus: error.httpStatus,
-      error: error.code,
+      httpStatus: status,
+      error: status === 429 ? 'HTTP 429' : error.code,
       durationMs: 0,
       via: target?.transport.kind ?? 'oauth',
     });
+    if (status === 429) return reply.code(429).header('content-type', 'text/plain; charset=utf-8').send('Too Many Requests');
     return sendJson(reply, error.httpStatus, error.toBody());
   }
   if (!target) {
@@ -110,6 +123,16 @@ async function handleRest(deps: ServerDeps, request: FastifyRequest, reply: Fast
 }
 
 async function handleToken(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const mode = deps.oauthMode();
+  if (mode === 'drop') {
+    deps.onTokenRequest({ status: 0, params: {}, error: 'connection dropped' });
+    request.raw.socket.destroy();
+    return reply.hijack();
+  }
+  if (mode === 'unavailable') {
+    deps.onTokenRequest({ status: 503, params: {}, error: 'Service Unavailable' });
+    return reply.code(503).header('content-type', 'text/plain; charset=utf-8').send('Service Unavailable');
+  }
   const { query } = splitUrl(request.raw.url ?? '');
   const params = requestParams(request, query);
   const result = handleTokenRequest(deps.oauth, params);
@@ -136,6 +159,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   // Anything else is read as a PHP form body (parse_str), bounded by qs limits.
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, parseBracketQuery(String(body))));
 
+  // While the address is down, connections still open are closed after their answer, so nothing reuses them.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (deps.refusing()) reply.header('connection', 'close');
+    return payload;
+  });
   app.route({ method: ['GET', 'POST'], url: '/portal/:slug/rest/*', handler: (req, reply) => handleRest(deps, req, reply) });
   app.route({ method: ['GET', 'POST'], url: '/oauth/token/', handler: (req, reply) => handleToken(deps, req, reply) });
   app.setNotFoundHandler((_req, reply) => reply.code(404).header('content-type', 'text/plain').send('Not Found'));
