@@ -34,12 +34,15 @@ function closedCourseIds(groups: readonly StudyGroup[]): Set<number> {
 }
 
 /**
- * `hiddenFromExtranet` applies to open courses only. Decision: an external user who is a member of
- * an open group sees that group's courses even if hidden from the extranet — membership is the
- * explicit grant, and that is how groups "organise training for external users" (seed 000).
+ * `hiddenFromExtranet` and `hiddenFromCatalog` apply to open courses only. Decision: an external
+ * user who is a member of an open group sees that group's courses even if hidden from the extranet —
+ * membership is the explicit grant, and that is how groups "organise training for external users"
+ * (seed 000). A course hidden from the catalog is open to nobody: a moderator chose to keep it out
+ * (typically when deleting the group that closed it) rather than publish it; attaching it to a group
+ * closes it as usual, and moderators still see it in their catalog.
  */
 function openCoursesFor(viewer: Viewer, courses: readonly Course[], closed: ReadonlySet<number>): Course[] {
-  return courses.filter((c) => !closed.has(c.id) && !(viewer.extranet && c.hiddenFromExtranet));
+  return courses.filter((c) => !closed.has(c.id) && c.hiddenFromCatalog !== true && !(viewer.extranet && c.hiddenFromExtranet));
 }
 
 /** A group's courses in the group's order; ids with no course (deleted from the catalog) are skipped. */
@@ -56,10 +59,23 @@ function coursesOf(group: StudyGroup, byId: ReadonlyMap<number, Course>): Course
   return out;
 }
 
+/**
+ * The courses only this group closes, in the group's order: without the group they would be open
+ * courses, seen by every employee and external user (less the flags above). Courses already hidden
+ * from the catalog are left out: removing the group makes them visible to nobody new.
+ */
+export function coursesClosedOnlyBy(groupId: number, courses: readonly Course[], groups: readonly StudyGroup[]): Course[] {
+  const group = groups.find((g) => g.id === groupId);
+  if (!group) return [];
+  const others = closedCourseIds(groups.filter((g) => g.id !== groupId));
+  const byId = new Map(courses.map((c) => [c.id, c] as const));
+  return coursesOf(group, byId).filter((c) => !others.has(c.id) && c.hiddenFromCatalog !== true);
+}
+
 export interface VisibleCourses {
   /** The viewer's groups (as a member) that are open today, in `groups` order, each with its courses (possibly none). */
   byGroup: Array<{ group: StudyGroup; courses: Course[] }>;
-  /** Courses in no group, minus those hidden from the extranet for an external viewer. */
+  /** Courses in no group and not hidden from the catalog, minus those hidden from the extranet for an external viewer. */
   open: Course[];
 }
 
@@ -83,6 +99,8 @@ export function visibleCourses(
 export interface CatalogEntry {
   course: Course;
   closed: boolean;
+  /** In no group and hidden from the catalog: only the moderator view lists it. */
+  hidden: boolean;
   /**
    * For a learner: the open groups of theirs through which a closed course is visible (empty for an
    * open course). For a moderator: every group the course is attached to, archived ones included.
@@ -115,7 +133,7 @@ export function catalogFor(
     const via = granting.filter((g) => g.courseIds.includes(course.id)).map((g) => ({ id: g.id, name: g.name }));
     const isClosed = closed.has(course.id);
     if (moderatorView || (isClosed ? via.length > 0 : open.has(course.id))) {
-      entries.push({ course, closed: isClosed, via });
+      entries.push({ course, closed: isClosed, hidden: !isClosed && course.hiddenFromCatalog === true, via });
     }
   }
   return entries;

@@ -46,6 +46,12 @@ export interface Course {
   kind: CourseKind;
   prompts: string[];
   hiddenFromExtranet: boolean;
+  /**
+   * Kept out of the catalog while the course is in no group: only moderators see it. A moderator's
+   * choice (e.g. when deleting the group that closed it); a group it is attached to closes it as
+   * usual. Absent in courses stored before it existed: false.
+   */
+  hiddenFromCatalog?: boolean;
   createdBy: number;
   createdAt: string;
 }

@@ -22,8 +22,8 @@ export const COMMANDS: CommandManifest[] = [
     name: 'course',
     title: { en: 'Courses and tests', ru: 'Курсы и тесты' },
     params: {
-      en: 'add <title> <url> [test] | list | attach|detach <course> <group> | prompt <course> <text> | extranet <course> on|off',
-      ru: 'add <название> <ссылка> [test] | list | attach|detach <курс> <группа> | prompt <курс> <текст> | extranet <курс> on|off',
+      en: 'add <title> <url> [test] | list | attach|detach <course> <group> | prompt <course> <text> | extranet|catalog <course> on|off',
+      ru: 'add <название> <ссылка> [test] | list | attach|detach <курс> <группа> | prompt <курс> <текст> | extranet|catalog <курс> on|off',
     },
     audience: 'everyone',
   },
@@ -36,7 +36,7 @@ export const COMMANDS: CommandManifest[] = [
   {
     name: 'poll',
     title: { en: 'Poll in a group chat', ru: 'Опрос в групповом чате' },
-    params: { en: '<question> | <option> | <option>… or close <number>', ru: '<вопрос> | <вариант> | <вариант>… или close <номер>' },
+    params: { en: '[#group] <question> | <option> | <option>… or close <number>', ru: '[#группа] <вопрос> | <вариант> | <вариант>… или close <номер>' },
     audience: 'moderator',
   },
   {

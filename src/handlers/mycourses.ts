@@ -12,7 +12,8 @@ const LIMITS = { groups: 15, coursesPerGroup: 20, open: 30, groupButtons: 8, cou
 
 /**
  * Lower-cased, punctuation removed (router.ts). "my courses", "мои курсы", "мои обучения",
- * "show my courses", "какие у меня курсы", and close variants. "My groups" is left to /group list.
+ * "show my courses", "какие у меня курсы", and close variants. "My groups", "мои группы" and their
+ * variants get the same answer: it is titled "My groups" and lists the groups with their courses.
  */
 export const myCoursesIntents: Array<{ pattern: RegExp; command: string }> = [
   {
@@ -29,6 +30,18 @@ export const myCoursesIntents: Array<{ pattern: RegExp; command: string }> = [
   },
   { pattern: /^какие (?:у меня )?(?:курсы|обучения)(?: у меня)?(?: есть)?$/, command: 'mycourses' },
   { pattern: /^мой курс$|^my course$/, command: 'mycourses' },
+  {
+    pattern: /^(?:(?:please )?(?:show|list|open|see|view|get|give)(?: me)? )?(?:all )?my (?:study )?groups?(?: please)?$/,
+    command: 'mycourses',
+  },
+  { pattern: /^(?:what|which) (?:study )?groups (?:do i have|am i in|are mine)$/, command: 'mycourses' },
+  { pattern: /^what are my (?:study )?groups$/, command: 'mycourses' },
+  {
+    pattern: /^(?:(?:покажи|покажите|показать|открой|открыть|список)(?: мне)? )?(?:все )?(?:мои (?:учебные )?группы|моя (?:учебная )?группа)(?: пожалуйста)?$/,
+    command: 'mycourses',
+  },
+  { pattern: /^какие (?:у меня )?(?:учебные )?группы(?: у меня)?(?: есть)?$/, command: 'mycourses' },
+  { pattern: /^в каких (?:учебных )?группах я(?: состою)?$/, command: 'mycourses' },
 ];
 
 function courseLine(ctx: BotContext, groupId: number | null, course: Course): string {

@@ -1,15 +1,15 @@
-// /poll in a bound group chat: one button per option, one vote per person (changeable), the tally updated in place; closing it.
+// /poll in a bound group chat (`#<group>` first where it is bound to several): one button per option, one vote per person (changeable), the tally updated in place; closing it.
 import type { BotContext, ButtonHandler, Handler } from '../bot/context.js';
 import { PortalError } from '../bot/portal.js';
 import { buttonPayload, type Button, type Reply } from '../bot/render.js';
 import { parsePollSpec } from '../domain/args.js';
 import { escapeBb } from '../domain/bbcode.js';
-import type { Poll } from '../domain/model.js';
+import type { Poll, StudyGroup } from '../domain/model.js';
 import { closePoll, tally, vote } from '../domain/poll.js';
 import type { T } from '../i18n/index.js';
 import { portalLanguage } from './announce.js';
 import { mayManageGroup } from './course/rights.js';
-import { boundGroup, errorText, replyError } from './shared.js';
+import { errorText, replyError } from './shared.js';
 
 /**
  * The poll message: question, a line per option with its count and share, the total and the poll's
@@ -42,19 +42,42 @@ function isCloseCommand(ctx: BotContext): boolean {
   return (ctx.args[0] ?? '').toLowerCase() === 'close' && !ctx.text.includes('|');
 }
 
-/** `/poll <question> | <option> | …`: moderators, in a chat bound to a study group. `/poll close <number>`: see `closeTyped`. */
+/**
+ * The group a poll is for, and the text of the poll. In a chat bound to one group, that group. A
+ * leading `#<id>` naming one of the chat's groups picks it (needed where the chat is bound to
+ * several); a `#<number>` that names none of them is part of the question, as before.
+ */
+function pollTarget(ctx: BotContext): { group: StudyGroup; text: string } | { bound: StudyGroup[] } {
+  const bound = ctx.chat.isPrivate ? [] : ctx.data.groups.filter((g) => g.chatDialogIds.includes(ctx.chat.dialogId));
+  const lead = /^\s*#(\d{1,12})(?=\s|$)/.exec(ctx.text);
+  const chosen = lead ? bound.find((g) => g.id === Number(lead[1])) : undefined;
+  if (lead && chosen) return { group: chosen, text: ctx.text.slice(lead[0].length) };
+  if (bound.length === 1) return { group: bound[0]!, text: ctx.text };
+  return { bound };
+}
+
+/**
+ * `/poll [#<group>] <question> | <option> | …`: moderators, in a chat bound to a study group.
+ * `/poll close <number>`: see `closeTyped`.
+ */
 export const poll: Handler = async (ctx) => {
   if (isCloseCommand(ctx)) return closeTyped(ctx);
-  const group = boundGroup(ctx);
-  if (!group) {
-    await ctx.reply(ctx.t('poll:only_bound_chat'));
+  const target = pollTarget(ctx);
+  if ('bound' in target) {
+    const { bound } = target;
+    if (bound.length === 0) await ctx.reply(ctx.t('poll:only_bound_chat'));
+    else {
+      const list = bound.map((g) => `${escapeBb(g.name)} (#${g.id})`).join(', ');
+      await ctx.reply(ctx.t('poll:which_group', { list, id: bound[0]!.id }));
+    }
     return;
   }
+  const { group } = target;
   if (!(await ctx.isModerator()) && !(await mayManageGroup(ctx, group))) {
     await ctx.reply(ctx.t('common:not_allowed'));
     return;
   }
-  const spec = parsePollSpec(ctx.text);
+  const spec = parsePollSpec(target.text);
   if (!spec.ok) return replyError(ctx, spec.code, spec.details);
   const created = await ctx.update((d) => {
     d.counters.poll += 1;

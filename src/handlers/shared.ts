@@ -36,27 +36,29 @@ export function boundGroup(ctx: BotContext): StudyGroup | null {
 
 /**
  * Finds a group of THIS portal by `#id` or name (case-insensitive); answers and returns null when
- * it cannot. With no reference, a bound chat's group is used.
+ * it cannot. With no reference, a bound chat's group is used. `knows`, when given, leaves out the
+ * groups the caller may not know of: they are answered exactly as groups that do not exist.
  */
-export async function findGroup(ctx: BotContext, ref: GroupRef | null): Promise<StudyGroup | null> {
+export async function findGroup(
+  ctx: BotContext,
+  ref: GroupRef | null,
+  knows?: (group: StudyGroup) => Promise<boolean>,
+): Promise<StudyGroup | null> {
   if (!ref) {
     const g = boundGroup(ctx);
     if (!g) await replyError(ctx, 'group_missing');
     return g;
   }
-  if (ref.kind === 'id') {
-    const g = ctx.data.groups.find((x) => x.id === ref.id) ?? null;
-    if (!g) await replyError(ctx, 'group_not_found', { ref: `#${ref.id}` });
-    return g;
-  }
-  const wanted = ref.name.trim().toLowerCase();
-  const matches = ctx.data.groups.filter((x) => x.name.toLowerCase() === wanted);
+  const wanted = ref.kind === 'name' ? ref.name.trim().toLowerCase() : '';
+  const named = ctx.data.groups.filter((x) => (ref.kind === 'id' ? x.id === ref.id : x.name.toLowerCase() === wanted));
+  const matches: StudyGroup[] = [];
+  for (const g of named) if (!knows || (await knows(g))) matches.push(g);
   if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
+  if (matches.length > 1 && ref.kind === 'name') {
     await replyError(ctx, 'group_ambiguous', { ref: ref.name, id: matches[0]!.id });
     return null;
   }
-  await replyError(ctx, 'group_not_found', { ref: ref.name });
+  await replyError(ctx, 'group_not_found', { ref: ref.kind === 'id' ? `#${ref.id}` : ref.name });
   return null;
 }
 

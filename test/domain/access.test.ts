@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canSeeGroup,
   catalogFor,
+  coursesClosedOnlyBy,
   isClosedCourse,
   isGroupOpenOn,
   visibleCourses,
@@ -162,5 +163,55 @@ describe('canSeeGroup', () => {
     ['external "moderator", own group', olga, g3, true, true],
   ])('%s', (_name, viewer, g, isModerator, expected) => {
     expect(canSeeGroup(viewer, g, { isModerator })).toBe(expected);
+  });
+});
+
+describe('hidden from the catalog', () => {
+  // h1: hidden, in no group. h2: hidden and hidden from the extranet, in no group. h3: hidden, but in
+  // the open group gH (the flag is ignored while a group closes it). o: an ordinary open course.
+  const h1 = course({ id: 11, hiddenFromCatalog: true });
+  const h2 = course({ id: 12, hiddenFromCatalog: true, hiddenFromExtranet: true });
+  const h3 = course({ id: 13, hiddenFromCatalog: true });
+  const o = course({ id: 14 });
+  const hc: Course[] = [h1, h2, h3, o];
+  const gH = group({ id: 10, name: 'Hidden holder', members: [member(ANNA), member(OLGA), member(IVAN, 'invited')], courseIds: [13] });
+  const flat = (entries: ReturnType<typeof catalogFor>): Array<[number, boolean, boolean]> => entries.map((e) => [e.course.id, e.closed, e.hidden]);
+
+  it.each<[string, Viewer, boolean, number[], Array<[number, number[]]>, Array<[number, boolean, boolean]>]>([
+    // name, viewer, moderator, "my courses" open, "my courses" by group, /course list: [id, closed, hidden]
+    ['member of the holder: its course through the group, hidden ones nowhere', anna, false, [14], [[10, [13]]], [[13, true, false], [14, false, false]]],
+    ['external member of the holder: the same', olga, false, [14], [[10, [13]]], [[13, true, false], [14, false, false]]],
+    ['invited to the holder: only the ordinary open course', ivan, false, [14], [], [[14, false, false]]],
+    ['employee in no group', stranger, false, [14], [], [[14, false, false]]],
+    ['external user in no group', outsider, false, [14], [], [[14, false, false]]],
+    ['moderator: every course, the hidden ones in no group marked', stranger, true, [14], [], [[11, false, true], [12, false, true], [13, true, false], [14, false, false]]],
+    ['external "moderator": the learner view', outsider, true, [14], [], [[14, false, false]]],
+  ])('%s', (_name, viewer, isModerator, open, byGroup, catalog) => {
+    const v = visibleCourses(viewer, hc, [gH], INSIDE);
+    expect(ids(v.open)).toEqual(open);
+    expect(v.byGroup.map((e) => [e.group.id, ids(e.courses)])).toEqual(byGroup);
+    expect(flat(catalogFor(viewer, hc, [gH], INSIDE, { isModerator }))).toEqual(catalog);
+  });
+
+  it('a course without the flag (stored before it existed) is an ordinary open course', () => {
+    const legacy = { ...course({ id: 15 }) };
+    delete legacy.hiddenFromCatalog;
+    expect(ids(visibleCourses(outsider, [legacy], [], INSIDE).open)).toEqual([15]);
+  });
+});
+
+describe('coursesClosedOnlyBy', () => {
+  // With the groups of the main world: c1 only in g1; c2 in g1, g2 and g4; c5 in g4 and (again) c2; c6 only in g3.
+  const hidden5 = course({ id: 5, hiddenFromCatalog: true });
+  it.each<[string, number, Course[], StudyGroup[], number[]]>([
+    ['a course in this group only, not one also in another', 1, courses, groups, [1]],
+    ['every course shared with another group', 2, courses, groups, []],
+    ['an archived group still closes its own courses', 4, courses, groups, [5]],
+    ['a course already hidden from the catalog would open to nobody', 4, [...courses.filter((c) => c.id !== 5), hidden5], groups, []],
+    ['with the other groups gone, all of its courses', 1, courses, [g1], [1, 2]],
+    ['an id with no course is skipped', 2, courses, [g2], [2]],
+    ['an unknown group closes nothing', 99, courses, groups, []],
+  ])('%s', (_name, groupId, cs, gs, expected) => {
+    expect(ids(coursesClosedOnlyBy(groupId, cs, gs))).toEqual(expected);
   });
 });

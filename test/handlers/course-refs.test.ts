@@ -78,10 +78,13 @@ describe('"my courses" intents', () => {
   const normalize = (text: string) => text.toLowerCase().replace(/[!?.,;:«»"']+/g, ' ').replace(/\s+/g, ' ').trim();
   const matches = (text: string) => myCoursesIntents.some((i) => i.pattern.test(normalize(text)));
   it.each(['my courses', 'My courses!', 'show my courses', 'Show me my courses please', 'my trainings', 'What are my courses?', 'which courses do i have',
-    'мои курсы', 'Мои курсы.', 'мои обучения', 'покажи мои курсы', 'Какие у меня курсы?', 'какие курсы у меня есть'])('understands %j', (text) => {
+    'мои курсы', 'Мои курсы.', 'мои обучения', 'покажи мои курсы', 'Какие у меня курсы?', 'какие курсы у меня есть',
+    // "My groups" gets the same answer, which is titled "My groups".
+    'my groups', 'My groups!', 'show my groups', 'my study groups', 'which groups am I in?', 'what are my groups',
+    'мои группы', 'Мои группы.', 'покажи мои группы', 'мои учебные группы', 'моя группа', 'Какие у меня группы?', 'в каких группах я состою'])('understands %j', (text) => {
     expect(matches(text)).toBe(true);
   });
-  it.each(['my groups', 'мои группы', 'courses', 'delete my courses', 'my courses are boring', 'help'])('leaves %j to others', (text) => {
+  it.each(['courses', 'delete my courses', 'my courses are boring', 'help', 'groups', 'delete my groups', 'my groups are boring', 'мои группы удалить'])('leaves %j to others', (text) => {
     expect(matches(text)).toBe(false);
   });
 });

@@ -216,6 +216,18 @@ describe('closed courses', () => {
     },
   );
 
+  it.each(['my groups', 'My groups!', 'show my groups', 'which groups am I in?', 'Мои группы', 'покажи мои группы', 'в каких группах я состою?'])(
+    '"%s" gets the answer of "my courses", titled "My groups"',
+    async (words) => {
+      const expected = (await w.say(member, 'my courses'))[0]!.text;
+      const out = await w.say(member, words);
+      expect(out).toHaveLength(1);
+      expect(out[0]!.text).toBe(expected);
+      expect(out[0]!.text.startsWith('[b]My groups[/b]')).toBe(true);
+      expect(out[0]!.text).toContain('Sales onboarding');
+    },
+  );
+
   it('the group button opens that group\'s courses with open and done buttons', async () => {
     const out = await w.say(member, 'my courses');
     const msg = out[0]!;

@@ -8,6 +8,7 @@ import type { Course, StudyGroup } from '../../domain/model.js';
 import { chatAnnouncement, courseAnnouncedKey, courseFeedPost, portalLanguage, postToFeed } from '../announce.js';
 import { boundGroup, replyError } from '../shared.js';
 import { actsAsCaller } from '../group/caller.js';
+import { mayKnowGroup } from '../group/common.js';
 import { lookupCourseAndGroup } from './refs.js';
 import { mayManageGroup } from './rights.js';
 
@@ -20,14 +21,32 @@ function silenceOf(group: StudyGroup, today: string): Silence {
   return 'ended';
 }
 
+/**
+ * The course and group a command names, when the caller may manage that group. A group the caller
+ * may not even see is answered exactly as an unknown one, echoing the reference as typed; several
+ * groups of one name count only those the caller may know of.
+ */
 async function resolve(ctx: BotContext): Promise<{ course: Course; group: StudyGroup } | null> {
-  const found = lookupCourseAndGroup(ctx.data.courses, ctx.data.groups, ctx.args.slice(1), boundGroup(ctx));
+  const tokens = ctx.args.slice(1);
+  const bound = boundGroup(ctx);
+  let found = lookupCourseAndGroup(ctx.data.courses, ctx.data.groups, tokens, bound);
+  if (!found.ok && found.code === 'group_ambiguous') {
+    const name = String(found.details?.ref ?? '').toLowerCase();
+    const unknown = new Set<number>();
+    for (const g of ctx.data.groups) {
+      if (g.name.toLowerCase() === name && !(await mayKnowGroup(ctx, g, 'use'))) unknown.add(g.id);
+    }
+    if (unknown.size > 0) found = lookupCourseAndGroup(ctx.data.courses, ctx.data.groups.filter((g) => !unknown.has(g.id)), tokens, bound);
+  }
   if (!found.ok) {
     await replyError(ctx, found.code, found.details);
     return null;
   }
-  if (!(await mayManageGroup(ctx, found.value.group))) {
-    await ctx.reply(ctx.t('course:not_manager', { group: escapeBb(found.value.group.name) }));
+  const { group, groupRef } = found.value;
+  if (!(await mayManageGroup(ctx, group))) {
+    // The bound chat's own group is no secret to the chat; a group named by hand may be.
+    if (groupRef !== null && !(await mayKnowGroup(ctx, group, 'see'))) await replyError(ctx, 'group_not_found', { ref: groupRef });
+    else await ctx.reply(ctx.t('course:not_manager', { group: escapeBb(group.name) }));
     return null;
   }
   return found.value;
@@ -123,6 +142,8 @@ export async function detachCourse(ctx: BotContext): Promise<void> {
   const after =
     outcome.length > 0
       ? ctx.t('course:detach.still_closed', { groups: outcome.join(', ') })
-      : ctx.t(target.course.hiddenFromExtranet ? 'course:detach.open_internal' : 'course:detach.open_all');
+      : target.course.hiddenFromCatalog === true
+        ? ctx.t('course:detach.hidden_catalog', { id: target.course.id })
+        : ctx.t(target.course.hiddenFromExtranet ? 'course:detach.open_internal' : 'course:detach.open_all');
   await ctx.reply([ctx.t('course:detach.done', vars), after].join('\n'));
 }

@@ -1,4 +1,4 @@
-// The course catalog: /course add, /course list, /course prompt, /course extranet.
+// The course catalog: /course add, /course list, /course prompt, /course extranet, /course catalog.
 import type { BotContext } from '../../bot/context.js';
 import { catalogFor, type CatalogEntry } from '../../domain/access.js';
 import { escapeBb } from '../../domain/bbcode.js';
@@ -64,7 +64,8 @@ function entryLine(ctx: BotContext, entry: CatalogEntry, moderatorView: boolean)
   const groups = entry.via.map((g) => `${escapeBb(g.name)} (#${g.id})`).join(', ');
   if (moderatorView) {
     if (entry.closed) parts.push(ctx.t('course:list.closed_in', { groups }));
-    else if (c.hiddenFromExtranet) parts.push(ctx.t('course:list.hidden_extranet'));
+    if (entry.hidden) parts.push(ctx.t('course:list.hidden_catalog', { id: c.id }));
+    if (!entry.closed && c.hiddenFromExtranet) parts.push(ctx.t('course:list.hidden_extranet'));
     if (c.prompts.length > 0) parts.push(ctx.t('course:list.prompts', { count: c.prompts.length }));
   } else if (entry.closed) {
     parts.push(ctx.t('course:list.your_group', { groups }));
@@ -134,11 +135,24 @@ const OFF = new Set(['off', 'no', 'hide', 'нет', 'выкл']);
 
 /** `/course extranet <course> on|off`: off hides an open course from external users. */
 export async function setExtranet(ctx: BotContext): Promise<void> {
+  await setHiddenFlag(ctx, 'hiddenFromExtranet', 'extranet');
+}
+
+/**
+ * `/course catalog <course> on|off`: off keeps a course that is in no group out of the catalog, so
+ * only moderators see it (what deleting a group can leave behind); on opens it to everyone again.
+ */
+export async function setCatalog(ctx: BotContext): Promise<void> {
+  await setHiddenFlag(ctx, 'hiddenFromCatalog', 'catalog');
+}
+
+/** `<course> on|off` for a flag that hides an open course ("off" hides it). */
+async function setHiddenFlag(ctx: BotContext, flag: 'hiddenFromExtranet' | 'hiddenFromCatalog', keys: 'extranet' | 'catalog'): Promise<void> {
   if (!(await requireModerator(ctx))) return;
   const tokens = ctx.args.slice(1);
   const switchWord = normalizeLine(tokens.at(-1) ?? '').toLowerCase();
   if (tokens.length < 2 || (!ON.has(switchWord) && !OFF.has(switchWord))) {
-    await ctx.reply(ctx.t('course:extranet.usage'));
+    await ctx.reply(ctx.t(`course:${keys}.usage`));
     return;
   }
   const found = lookupCourse(ctx.data.courses, tokens.slice(0, -1).join(' '));
@@ -147,12 +161,12 @@ export async function setExtranet(ctx: BotContext): Promise<void> {
   const courseId = found.value.id;
   const closed = await ctx.update((d) => {
     const c = d.courses.find((x) => x.id === courseId);
-    if (c) c.hiddenFromExtranet = hidden;
+    if (c) c[flag] = hidden;
     return d.groups.some((g) => g.courseIds.includes(courseId));
   });
   const title = escapeBb(found.value.title);
-  const lines = [ctx.t(hidden ? 'course:extranet.hidden' : 'course:extranet.shown', { title })];
-  // The flag matters for open courses only: a closed course is seen through its groups.
-  if (closed) lines.push(ctx.t('course:extranet.closed_note'));
+  const lines = [ctx.t(hidden ? `course:${keys}.hidden` : `course:${keys}.shown`, { title })];
+  // The flags matter for open courses only: a closed course is seen through its groups.
+  if (closed) lines.push(ctx.t(`course:${keys}.closed_note`));
   await ctx.reply(lines.join('\n'));
 }

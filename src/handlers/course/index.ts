@@ -1,9 +1,9 @@
-// /course: routes the sub-command (add, list, attach, detach, prompt, extranet) and exports the course buttons.
+// /course: routes the sub-command (add, list, attach, detach, prompt, extranet, catalog) and exports the course buttons.
 import type { Handler } from '../../bot/context.js';
 import { errorText } from '../shared.js';
 import { attachCourse, detachCourse } from './attach.js';
 import { discuss, markDone } from './buttons.js';
-import { addCourse, addPrompt, listCourses, setExtranet } from './catalog.js';
+import { addCourse, addPrompt, listCourses, setCatalog, setExtranet } from './catalog.js';
 
 const SUBCOMMANDS: Record<string, Handler> = {
   add: addCourse,
@@ -12,6 +12,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   detach: detachCourse,
   prompt: addPrompt,
   extranet: setExtranet,
+  catalog: setCatalog,
 };
 
 /** `/course` alone lists what the caller may take. */

@@ -24,6 +24,12 @@ export function lookupCourse(courses: readonly Course[], ref: string | undefined
   return err('course_not_found', { ref: text });
 }
 
+/** A group reference as `group_not_found` repeats it: `#12` for a `#` number, else the text as typed (one line). */
+export function groupRefText(ref: string): string {
+  const parsed = parseGroupRef(ref, { bareNumberIsId: true });
+  return parsed.kind === 'id' && ref.trim().startsWith('#') ? `#${parsed.id}` : normalizeLine(ref);
+}
+
 /** Like shared `findGroup`, but silent; `bound` is the chat's own group, used when no reference is given. */
 export function lookupGroup(groups: readonly StudyGroup[], ref: string | undefined, bound: StudyGroup | null): Result<StudyGroup, GroupRefCode> {
   if (ref === undefined || ref.trim() === '') return bound ? ok(bound) : err('group_missing');
@@ -31,13 +37,20 @@ export function lookupGroup(groups: readonly StudyGroup[], ref: string | undefin
   if (parsed.kind === 'id') {
     const found = groups.find((g) => g.id === parsed.id);
     if (found) return ok(found);
-    if (ref.trim().startsWith('#')) return err('group_not_found', { ref: `#${parsed.id}` });
+    if (ref.trim().startsWith('#')) return err('group_not_found', { ref: groupRefText(ref) });
   }
   const wanted = normalizeLine(ref).toLowerCase();
   const matches = groups.filter((g) => g.name.toLowerCase() === wanted);
   if (matches.length === 1) return ok(matches[0]!);
   if (matches.length > 1) return err('group_ambiguous', { ref: normalizeLine(ref), id: matches[0]!.id });
-  return err('group_not_found', { ref: normalizeLine(ref) });
+  return err('group_not_found', { ref: groupRefText(ref) });
+}
+
+/** A course and a group found from what was typed; `groupRef` is the group as typed (`groupRefText`), null for the bound chat's group. */
+export interface CourseAndGroup {
+  course: Course;
+  group: StudyGroup;
+  groupRef: string | null;
 }
 
 /**
@@ -50,19 +63,20 @@ export function lookupCourseAndGroup(
   groups: readonly StudyGroup[],
   tokens: readonly string[],
   bound: StudyGroup | null,
-): Result<{ course: Course; group: StudyGroup }, CourseRefCode | GroupRefCode> {
+): Result<CourseAndGroup, CourseRefCode | GroupRefCode> {
   const attempts: Array<[string, string | undefined]> = [];
   if (tokens.length >= 2) attempts.push([tokens.slice(0, -1).join(' '), tokens.at(-1)]);
   if (tokens.length === 1 || bound) attempts.push([tokens.join(' '), undefined]);
-  let first: Result<{ course: Course; group: StudyGroup }, CourseRefCode | GroupRefCode> | null = null;
+  let first: Result<CourseAndGroup, CourseRefCode | GroupRefCode> | null = null;
   for (const [courseRef, groupRef] of attempts) {
     const course = lookupCourse(courses, courseRef);
     const group = lookupGroup(groups, groupRef, bound);
-    const r: Result<{ course: Course; group: StudyGroup }, CourseRefCode | GroupRefCode> = !course.ok
+    const typed = groupRef === undefined || groupRef.trim() === '' ? null : groupRefText(groupRef);
+    const r: Result<CourseAndGroup, CourseRefCode | GroupRefCode> = !course.ok
       ? course
       : !group.ok
         ? group
-        : ok({ course: course.value, group: group.value });
+        : ok({ course: course.value, group: group.value, groupRef: typed });
     if (r.ok) return r;
     first ??= r;
   }

@@ -80,11 +80,36 @@ export function groupTitle(group: StudyGroup): string {
   return `[b]${escapeBb(group.name)}[/b] (#${group.id})`;
 }
 
+/**
+ * Why a group is looked up: `see` its card or members (canSeeGroup), or `use` it — change it, or
+ * leave it — which its members (an archived group's too) and whoever may manage it also may.
+ */
+export type GroupPurpose = 'see' | 'use';
+
+/**
+ * May the caller know that this group exists? Someone who may not is answered as if it did not, so
+ * the names and numbers of other people's groups cannot be probed (by external users above all).
+ * Members need no REST; the workgroup role is asked only for a group the caller cannot see.
+ */
+export async function mayKnowGroup(ctx: BotContext, group: StudyGroup, purpose: GroupPurpose): Promise<boolean> {
+  const viewer = { userId: ctx.user.id, extranet: ctx.user.extranet };
+  if (purpose === 'use' && group.members.some((m) => m.userId === ctx.user.id)) return true;
+  if (canSeeGroup(viewer, group, { isModerator: false })) return true;
+  const rights = await rightsOf(ctx);
+  if (canSeeGroup(viewer, group, { isModerator: rights.isModerator })) return true;
+  return purpose === 'use' && (await canManage(ctx, group, undefined, rights));
+}
+
+/** `findGroup` among the groups the caller may know of: any other is answered as unknown, echoing the reference as typed. */
+export async function findGroupFor(ctx: BotContext, ref: GroupRef | null, purpose: GroupPurpose = 'use'): Promise<StudyGroup | null> {
+  return findGroup(ctx, ref, (g) => mayKnowGroup(ctx, g, purpose));
+}
+
 /** The group named by `ctx.args[index]`, or the bound chat's group when there is no such argument. */
-export async function groupFromArgs(ctx: BotContext, index = 1): Promise<StudyGroup | null> {
+export async function groupFromArgs(ctx: BotContext, index = 1, purpose: GroupPurpose = 'use'): Promise<StudyGroup | null> {
   const token = ctx.args[index];
   const ref: GroupRef | null = token === undefined ? null : parseGroupRef(token, { bareNumberIsId: true });
-  return findGroup(ctx, ref);
+  return findGroupFor(ctx, ref, purpose);
 }
 
 /**

@@ -2,19 +2,23 @@
 import type { BotContext } from '../../bot/context.js';
 import { PortalError } from '../../bot/portal.js';
 import { buttonPayload, type Button } from '../../bot/render.js';
-import { canSeeGroup } from '../../domain/access.js';
+import { canSeeGroup, coursesClosedOnlyBy, isGroupOpenOn } from '../../domain/access.js';
 import { parseGroupRef, tokenize } from '../../domain/args.js';
 import { escapeBb } from '../../domain/bbcode.js';
 import { parseAccessWindow } from '../../domain/dates.js';
-import type { Privacy, StudyGroup } from '../../domain/model.js';
+import type { Course, Day, Privacy, StudyGroup } from '../../domain/model.js';
 import { isLockedField } from '../../domain/permissions.js';
+import { windowOpenKey } from '../../domain/schedule.js';
 import { validateDescription, validateGroupName } from '../../domain/validate.js';
-import { boundGroup, findGroup, replyError } from '../shared.js';
+import type { PortalData } from '../../store/types.js';
+import { courseAnnouncedKey } from '../announce.js';
+import { boundGroup, replyError } from '../shared.js';
 import { PRIVACIES, accessText, groupCard, groupLine } from './card.js';
 import {
   PENDING,
   askFor,
   canManage,
+  findGroupFor,
   groupById,
   groupFromArgs,
   groupThenText,
@@ -56,7 +60,7 @@ async function mayUpdateWorkgroup(ctx: BotContext, group: StudyGroup): Promise<b
 // ── info and list
 
 export async function info(ctx: BotContext): Promise<void> {
-  const group = await groupFromArgs(ctx);
+  const group = await groupFromArgs(ctx, 1, 'see');
   if (group) await showCard(ctx, group);
 }
 
@@ -126,7 +130,7 @@ export async function dates(ctx: BotContext): Promise<void> {
     fromText = ctx.args[1]!;
     toText = ctx.args[2]!;
   } else if (ctx.args.length === 4) {
-    group = await findGroup(ctx, parseGroupRef(ctx.args[1]!, { bareNumberIsId: true }));
+    group = await findGroupFor(ctx, parseGroupRef(ctx.args[1]!, { bareNumberIsId: true }));
     fromText = ctx.args[2]!;
     toText = ctx.args[3]!;
   } else {
@@ -144,13 +148,43 @@ async function applyDates(ctx: BotContext, group: StudyGroup, fromText: string, 
     await replyError(ctx, window.code, window.details ?? {});
     return false;
   }
-  const updated = await changeGroup(ctx, group.id, (g) => {
+  const today = ctx.today();
+  const updated = await ctx.update((d) => {
+    const g = d.groups.find((x) => x.id === group.id);
+    if (!g) return null;
+    const wasOpen = isGroupOpenOn(g, today);
+    const oldFrom = g.accessFrom;
     g.accessFrom = window.value.from;
     g.accessTo = window.value.to;
+    if (wasOpen && isGroupOpenOn(g, today) && g.accessFrom !== oldFrom) carryAnnouncements(d, g, oldFrom);
+    return structuredClone(g);
   });
   if (!updated) await replyGone(ctx);
   else await ctx.reply(ctx.t('group:dates_set', { group: groupTitle(updated), window: accessText(ctx, updated) }));
   return true;
+}
+
+/**
+ * The scheduler's keys hold the window's start (domain/schedule.ts), so a new start of a group that
+ * was open and stays open would look like a new opening and announce its courses again. Inside the
+ * same write: each course announced under the old start counts as announced under the new one, and
+ * the opening itself once nothing is left to announce. A course not announced yet (the tick has not
+ * come) keeps its announcement.
+ */
+function carryAnnouncements(d: PortalData, group: StudyGroup, oldFrom: Day | null): void {
+  const newFrom = group.accessFrom;
+  const courseIds = group.courseIds.filter((id) => d.courses.some((c) => c.id === id));
+  let unannounced = 0;
+  for (const id of courseIds) {
+    const key = courseAnnouncedKey(group.id, id, newFrom);
+    if (d.sent.includes(key)) continue;
+    if (d.sent.includes(courseAnnouncedKey(group.id, id, oldFrom))) d.sent.push(key);
+    else unannounced++;
+  }
+  if (newFrom !== null && unannounced === 0) {
+    const key = windowOpenKey(group.id, newFrom);
+    if (!d.sent.includes(key)) d.sent.push(key);
+  }
 }
 
 export async function datesButton(ctx: BotContext, args: string[]): Promise<void> {
@@ -180,7 +214,7 @@ async function refuseLocked(ctx: BotContext, group: StudyGroup, field: 'name' | 
 
 export async function describe(ctx: BotContext): Promise<void> {
   const { ref, textFrom } = groupThenText(ctx);
-  const group = await findGroup(ctx, ref);
+  const group = await findGroupFor(ctx, ref);
   if (!group || !(await requireManage(ctx, group))) return;
   if (await refuseLocked(ctx, group, 'description')) return;
   const text = restAfter(ctx.text, textFrom);
@@ -231,7 +265,7 @@ export async function describeAnswer(ctx: BotContext, groupId: number | null): P
 
 export async function rename(ctx: BotContext): Promise<void> {
   const { ref, textFrom } = groupThenText(ctx);
-  const group = await findGroup(ctx, ref);
+  const group = await findGroupFor(ctx, ref);
   if (!group || !(await requireManage(ctx, group))) return;
   if (await refuseLocked(ctx, group, 'name')) return;
   const checked = validateGroupName(nameFrom(restAfter(ctx.text, textFrom)));
@@ -325,27 +359,68 @@ async function setArchived(ctx: BotContext, archived: boolean): Promise<void> {
 
 // ── delete, confirmed by a button
 
+/** What deleting does to the courses only this group closes (see `coursesClosedOnlyBy`). */
+type CourseChoice = 'hide' | 'open';
+
+function courseChoice(value: string | undefined): CourseChoice | null {
+  return value === 'hide' || value === 'open' ? value : null;
+}
+
+/** A course list in a message stays far below the 20,000-character limit. */
+const COURSE_LINES = 40;
+
+/** `• Title (#id)` lines, titles escaped; a course hidden from external users says so (it opens to employees only). */
+function courseLines(ctx: BotContext, courses: readonly Course[]): string {
+  const line = (c: Course) => `• ${escapeBb(c.title)} (#${c.id})${c.hiddenFromExtranet ? ` — ${ctx.t('course:list.hidden_extranet')}` : ''}`;
+  const lines = courses.slice(0, COURSE_LINES).map(line);
+  if (courses.length > COURSE_LINES) lines.push(`… ${ctx.t('group:and_more', { count: courses.length - COURSE_LINES })}`);
+  return lines.join('\n');
+}
+
 export async function remove(ctx: BotContext): Promise<void> {
   const group = await groupFromArgs(ctx);
   if (!group || !(await requireManage(ctx, group))) return;
+  await askToDelete(ctx, group);
+}
+
+/**
+ * The confirmation. A deleted group no longer closes its courses, so those in no other group would
+ * become open to everyone, external users included: the question names them, and the moderator
+ * chooses between hiding them from the catalog and opening them — never one silently.
+ */
+async function askToDelete(ctx: BotContext, group: StudyGroup): Promise<void> {
   const consequence = group.linked
     ? ctx.t('group:delete_linked_note', { id: group.workgroupId })
     : ctx.t('group:delete_created_note', { id: group.workgroupId });
-  await ctx.reply({
-    text: `${ctx.t('group:delete_confirm', { group: groupTitle(group) })}\n${consequence}`,
-    buttons: [
-      [
-        { text: ctx.t('group:button.delete'), command: 'group', payload: buttonPayload('g.del', group.id), style: 'alert', once: true },
-        { text: ctx.t('group:button.keep'), command: 'group', payload: buttonPayload('g.keep', group.id), once: true },
-      ],
-    ],
+  const lines = [ctx.t('group:delete_confirm', { group: groupTitle(group) }), consequence];
+  const keep: Button = { text: ctx.t('group:button.keep'), command: 'group', payload: buttonPayload('g.keep', group.id), once: true };
+  const freed = coursesClosedOnlyBy(group.id, ctx.data.courses, ctx.data.groups);
+  if (freed.length === 0) {
+    const del: Button = { text: ctx.t('group:button.delete'), command: 'group', payload: buttonPayload('g.del', group.id), style: 'alert', once: true };
+    await ctx.reply({ text: lines.join('\n'), buttons: [[del, keep]] });
+    return;
+  }
+  lines.push('', ctx.t('group:delete_courses', { count: freed.length, list: courseLines(ctx, freed) }), '', ctx.t('group:delete_courses_choice'));
+  const choice = (value: CourseChoice): Button => ({
+    text: ctx.t(`group:button.delete_${value}`),
+    command: 'group',
+    payload: buttonPayload('g.del', group.id, value),
+    style: 'alert',
+    once: true,
   });
+  await ctx.reply({ text: lines.join('\n'), buttons: [[choice('hide')], [choice('open')], [keep]] });
 }
 
 export async function deleteButton(ctx: BotContext, args: string[]): Promise<void> {
   const group = groupById(ctx, intArg(args[0]));
   if (!group) return replyGone(ctx);
   if (!(await requireManage(ctx, group))) return;
+  const choice = courseChoice(args[1]);
+  // A plain "Delete" from a question asked before courses were attached: ask again, with the choice.
+  if (choice === null && coursesClosedOnlyBy(group.id, ctx.data.courses, ctx.data.groups).length > 0) {
+    await askToDelete(ctx, group);
+    return;
+  }
   // A workgroup the bot created goes with the study group; a linked one was there before and stays.
   if (!group.linked) {
     const reason = await refusedAsPortalWould(ctx, group, 'delete');
@@ -361,15 +436,25 @@ export async function deleteButton(ctx: BotContext, args: string[]): Promise<voi
       return;
     }
   }
-  const deleted = await ctx.update((d) => {
-    const before = d.groups.length;
+  // The courses are decided in the same write that drops the group: none is open for a moment.
+  const outcome = await ctx.update((d) => {
+    if (!d.groups.some((g) => g.id === group.id)) return null;
+    const freed = coursesClosedOnlyBy(group.id, d.courses, d.groups).map((c) => c.id);
+    if (choice === 'hide') {
+      for (const c of d.courses) if (freed.includes(c.id)) c.hiddenFromCatalog = true;
+    }
     d.groups = d.groups.filter((g) => g.id !== group.id);
     d.pending = d.pending.filter((p) => p.groupId !== group.id);
-    return d.groups.length < before;
+    return structuredClone(d.courses.filter((c) => freed.includes(c.id)));
   });
-  if (!deleted) return replyGone(ctx);
+  if (!outcome) return replyGone(ctx);
   const key = group.linked ? 'group:deleted_linked' : 'group:deleted_created';
-  await ctx.reply(ctx.t(key, { name: escapeBb(group.name), id: group.id, workgroup: group.workgroupId }));
+  const lines = [ctx.t(key, { name: escapeBb(group.name), id: group.id, workgroup: group.workgroupId })];
+  if (outcome.length > 0) {
+    const which = choice === 'hide' ? 'group:deleted_courses_hidden' : 'group:deleted_courses_opened';
+    lines.push(ctx.t(which, { count: outcome.length, list: courseLines(ctx, outcome) }));
+  }
+  await ctx.reply(lines.join('\n'));
 }
 
 export async function keepButton(ctx: BotContext, args: string[]): Promise<void> {

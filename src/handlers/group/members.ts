@@ -7,10 +7,11 @@ import { escapeBb } from '../../domain/bbcode.js';
 import { formatDay } from '../../domain/dates.js';
 import type { GroupMember, StudyGroup } from '../../domain/model.js';
 import { addMode } from '../../domain/permissions.js';
-import { boundGroup, findGroup, replyError } from '../shared.js';
+import { boundGroup, replyError } from '../shared.js';
 import {
   PENDING,
   askFor,
+  findGroupFor,
   groupById,
   groupFromArgs,
   groupTitle,
@@ -38,7 +39,7 @@ import {
 /** `<group> <users…>`: in a bound chat the group may be left out. */
 async function groupAndPeopleTokens(ctx: BotContext): Promise<{ group: StudyGroup; tokens: string[] } | null> {
   const { group: ref, rest } = takeGroupRef(ctx.args.slice(1), { groupOptional: boundGroup(ctx) !== null });
-  const group = await findGroup(ctx, ref);
+  const group = await findGroupFor(ctx, ref);
   return group ? { group, tokens: rest } : null;
 }
 
@@ -277,7 +278,7 @@ export async function learnNames(ctx: BotContext, ids: number[]): Promise<Map<nu
 }
 
 export async function members(ctx: BotContext): Promise<void> {
-  const group = await groupFromArgs(ctx);
+  const group = await groupFromArgs(ctx, 1, 'see');
   if (group) await showMembers(ctx, group);
 }
 
