@@ -8,34 +8,13 @@ import { NetworkError, PortalError, type RestClient } from '../../src/bot/portal
 import { MemoryPortalStore } from '../../src/store/memory.js';
 import { emptyPortal, type Installation } from '../../src/store/types.js';
 import { VirtualTimers } from './poller-timers.js';
+import { testInstallation } from '../helpers/installation.js';
 
 const MEMBER = 'm1';
 const BOT = 812;
 
 function installation(over: Partial<Installation> = {}): Installation {
-  return {
-    memberId: MEMBER,
-    domain: 'acme.bitrix24.com',
-    clientEndpoint: 'https://acme.bitrix24.com/rest',
-    serverEndpoint: '',
-    applicationToken: 'app',
-    accessToken: 'a',
-    refreshToken: 'r',
-    expires: 0,
-    scope: '',
-    installerId: 1,
-    language: 'en',
-    auth: 'oauth',
-    botId: BOT,
-    botCode: 'study_groups_bot',
-    commandIds: {},
-    eventMode: 'fetch',
-    webhookUrl: null,
-    status: 'active',
-    installedAt: '',
-    updatedAt: '',
-    ...over,
-  };
+  return testInstallation({ memberId: MEMBER, botId: BOT, ...over });
 }
 
 function messageEvent(eventId: number, text = `m${eventId}`) {

@@ -6,6 +6,7 @@ import { silentLogger } from '../../src/bot/logger.js';
 import { LeakyBucket, NetworkError, PortalError, PortalGateway, WebhookRestClient } from '../../src/bot/portal.js';
 import { MemoryPortalStore } from '../../src/store/memory.js';
 import { emptyPortal, type Installation } from '../../src/store/types.js';
+import { testInstallation } from '../helpers/installation.js';
 
 type Answer = (res: ServerResponse, req: IncomingMessage) => void;
 
@@ -71,7 +72,7 @@ const webhook = (budgetMs: number, extra: { operatingWaitCapMs?: number } = {}) 
   new WebhookRestClient(new LeakyBucket(10_000, 10_000), `${portal.origin}/rest/1/s3cr3t/`, 'tok', budgetMs, 2_000, extra);
 
 function installation(memberId: string, clientEndpoint: string): Installation {
-  return {
+  return testInstallation({
     memberId,
     domain: 'acme.example',
     clientEndpoint,
@@ -81,18 +82,7 @@ function installation(memberId: string, clientEndpoint: string): Installation {
     refreshToken: 'refresh-0',
     expires: Math.floor(Date.now() / 1000) + 3600,
     scope: 'imbot,im',
-    installerId: 1,
-    language: 'en',
-    auth: 'oauth',
-    botId: 5,
-    botCode: 'study_groups_bot',
-    commandIds: {},
-    eventMode: 'fetch',
-    webhookUrl: null,
-    status: 'active',
-    installedAt: '',
-    updatedAt: '',
-  };
+  });
 }
 
 async function gatewayWith(clientEndpoint: string, budgetMs = 2_000) {
