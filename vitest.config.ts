@@ -2,12 +2,22 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // In CI a JSON report is written too, so .ci/run can print the plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: process.env.CI ? { json: '.tmp/vitest-report.json' } : {},
+    projects: [
+      // Everything, with the scenarios through an application's webhook events (or SCENARIO_MODE).
+      { extends: true, test: { name: 'all', include: ['test/**/*.test.ts'] } },
+      // The same scenarios again through the two other ways in: the handlers must not care which.
+      ...(['fetch', 'oneportal'] as const)
+        .filter(() => !process.env.SCENARIO_MODE)
+        .map((mode) => ({
+          extends: true,
+          test: { name: `scenario:${mode}`, include: ['test/scenario/**/*.test.ts'], env: { SCENARIO_MODE: mode } },
+        })),
+    ],
   },
 });

@@ -1,4 +1,6 @@
 // The bot meets people and chats (welcome with buttons), and forgets itself when the portal deletes it.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../helpers/world.js';
 
@@ -39,12 +41,19 @@ describe('welcome and deletion', () => {
   });
 
   it('forgets its bot when the portal deletes it', async () => {
-    const inst = w.portal.tokenFor(w.demo.admin, w.clientId);
-    const res = await fetch(`${w.portal.endpoints().clientEndpoint}imbot.v2.Bot.unregister`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ auth: inst.accessToken, botId: w.botId }),
-    });
+    // Deleted by its owner: the application (its token), or in one-portal modes the webhook with the bot token.
+    const onePortal = w.mode === 'oneportal' || w.mode === 'oneportal-webhook';
+    const res = onePortal
+      ? await fetch(`${w.webhookUrl.replace(/\/?$/, '/')}imbot.v2.Bot.unregister`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ botId: w.botId, botToken: (await readFile(join(w.dataDir, 'bot-token'), 'utf8')).trim() }),
+        })
+      : await fetch(`${w.portal.endpoints().clientEndpoint}imbot.v2.Bot.unregister`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ auth: w.portal.tokenFor(w.demo.admin, w.clientId).accessToken, botId: w.botId }),
+        });
     expect(res.status).toBe(200);
     await w.settle();
     await new Promise((r) => setTimeout(r, 50));

@@ -11,7 +11,8 @@ describe('tenant isolation', () => {
   let learnerB: number;
   let botB: number;
   beforeAll(async () => {
-    w = await startWorld();
+    // Several portals are an application's business (one-portal mode serves one by definition).
+    w = await startWorld({ mode: process.env.SCENARIO_MODE === 'fetch' ? 'fetch' : 'webhook' });
     const b = w.emu.createPortal({ slug: 'other', language: 'ru' });
     b.setRateLimit(null);
     const ids = b.seedDemo();
