@@ -15,7 +15,7 @@ export default defineConfig({
       ...(['fetch', 'oneportal'] as const)
         .filter(() => !process.env.SCENARIO_MODE)
         .map((mode) => ({
-          extends: true,
+          extends: true as const,
           test: { name: `scenario:${mode}`, include: ['test/scenario/**/*.test.ts'], env: { SCENARIO_MODE: mode } },
         })),
     ],
