@@ -253,6 +253,7 @@ export class Bot {
       args: tokenize(params),
       text,
       event: ev,
+      log: this.deps.log,
       isAdmin: () => self.isAdmin(memberId, ev.user.id, ev.user.extranet, hasUserToken, asUser, asApp),
       async isModerator() {
         if (ev.user.extranet) return false;

@@ -3,6 +3,7 @@ import type { Day } from '../domain/model.js';
 import type { Lang, T } from '../i18n/index.js';
 import type { PortalData } from '../store/types.js';
 import type { BotEvent } from './events.js';
+import type { Logger } from './logger.js';
 import type { RestClient } from './portal.js';
 import type { Reply } from './render.js';
 
@@ -32,6 +33,8 @@ export interface BotContext {
   /** The raw text after the command (or the whole message for text input). */
   text: string;
   event: BotEvent;
+  /** For side work whose failure must not break the answer (it is logged instead). Never log tokens. */
+  log: Logger;
   /** Is the caller a portal admin? Asked of Bitrix24 with the caller's own token, cached briefly. */
   isAdmin(): Promise<boolean>;
   /** Portal admins and the people an admin named with /moderator add. */

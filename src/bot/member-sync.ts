@@ -1,6 +1,7 @@
 // The periodic membership sync: re-reads the workgroups behind a portal's study groups (batch, paced) and brings stored membership in step.
 import { pickWorkgroupsToSync } from '../domain/membersync.js';
 import type { StudyGroup } from '../domain/model.js';
+import { applyCompanionChange, type CompanionChange } from '../handlers/group/companion.js';
 import { applyMirrors, planMirrors, type PlannedMirror } from '../handlers/group/mirror.js';
 import { readWorkgroups, type WorkgroupView } from '../handlers/group/workgroup.js';
 import type { PortalStore } from '../store/types.js';
@@ -157,10 +158,18 @@ export class MemberSync {
     const plans = planMirrors(data.groups, views, nowIso);
     if (plans.length === 0) return report;
     // Re-read inside the update: a handler may have written these groups while we were reading.
-    const { applied, raced } = await store.update(memberId, (d) => applyMirrors(d.groups, plans, views, nowIso));
+    const { applied, raced, companions } = await store.update(memberId, (d) => {
+      const r = applyMirrors(d.groups, plans, views, nowIso);
+      return { ...r, companions: companionChanges(d.groups, r.applied) };
+    });
     report.changed = applied.length;
     report.raced = raced.length;
     if (applied.length > 0) log.info({ memberId, ...summary(applied) }, 'member sync: stored membership brought in step with Bitrix24');
+    // Companion chats follow (DESIGN "Surfaces" 2): an accepted invitation joins the chat, a leaver leaves it.
+    const botId = data.installation.botId;
+    if (companions.length > 0 && botId && rest) {
+      for (const change of companions) await applyCompanionChange(rest, botId, log, memberId, change);
+    }
     return report;
   }
 
@@ -177,6 +186,17 @@ export class MemberSync {
       'member sync: workgroup cannot be read (deleted in Bitrix24, or hidden from the installation); its study groups keep their stored members',
     );
   }
+}
+
+/** For the groups a pass changed that have a companion chat: who joined (or accepted) and who left. */
+function companionChanges(groups: readonly StudyGroup[], applied: readonly PlannedMirror[]): CompanionChange[] {
+  const out: CompanionChange[] = [];
+  for (const plan of applied) {
+    const dialogId = groups.find((g) => g.id === plan.groupId)?.companionChat?.dialogId;
+    const joined = [...plan.diff.joined, ...plan.diff.accepted];
+    if (dialogId && joined.length + plan.diff.left.length > 0) out.push({ groupId: plan.groupId, dialogId, joined, left: plan.diff.left });
+  }
+  return out;
 }
 
 /** Counts for the log line (ids would make it long on a big portal). */

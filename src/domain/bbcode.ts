@@ -53,3 +53,10 @@ export function mention(userId: number, name: string): string {
   if (!Number.isSafeInteger(userId) || userId <= 0) throw new RangeError(`not a user id: ${userId}`);
   return `[USER=${userId}]${escapeBb(name.replace(/\s+/g, ' ').trim())}[/USER]`;
 }
+
+/** `[CHAT=305]Title[/CHAT]`: a link that opens the chat, the title escaped and made one line. A bad dialog id is a bug and throws. */
+export function chatLink(dialogId: string, title: string): string {
+  const m = /^chat(\d+)$/.exec(dialogId);
+  if (!m) throw new RangeError(`not a group chat dialog: ${dialogId}`);
+  return `[CHAT=${m[1]}]${escapeBb(title.replace(/\s+/g, ' ').trim())}[/CHAT]`;
+}

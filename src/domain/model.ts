@@ -33,8 +33,21 @@ export interface StudyGroup {
   courseIds: number[];
   /** Group chats (dialog ids such as `chat305`) that receive this group's announcements. */
   chatDialogIds: string[];
+  /**
+   * The group chat the bot opened for this group (the card's "Group chat" button), whose members
+   * follow the group's. Absent: none yet (and in groups stored before it existed).
+   */
+  companionChat?: CompanionChat;
   createdBy: number;
   createdAt: string;
+}
+
+export interface CompanionChat {
+  /** `chat<id>`; null while the bot is creating it (a claim, so two presses make one chat). */
+  dialogId: string | null;
+  /** ISO timestamp of the claim or the creation. */
+  since: string;
+  createdBy: number;
 }
 
 export type CourseKind = 'course' | 'test';

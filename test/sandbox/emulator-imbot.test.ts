@@ -208,4 +208,21 @@ describe('Chat.*', () => {
     expect((await call('imbot.v2.Chat.leave', { botId, dialogId })).body.result).toEqual({ result: true });
     expect((await call('imbot.v2.Chat.get', { botId, dialogId })).body.error).toBe('ACCESS_DENIED');
   });
+
+  it('refuses a SONET_GROUP chat (never a second chat for a workgroup) and a member add without ids', async () => {
+    const before = world.portal.state.chats.size;
+    const sonet = await call('imbot.v2.Chat.add', {
+      botId,
+      fields: { title: 'Second system chat', entityType: 'SONET_GROUP', entityId: String(world.ids.moderatorGroup), userIds: [world.ids.learners[0]] },
+    });
+    expect(sonet.body.error).toBe('SONET_GROUP_CHAT_FORBIDDEN');
+    expect(world.portal.state.chats.size).toBe(before);
+
+    const added = await call('imbot.v2.Chat.add', { botId, fields: { title: 'Cohort', userIds: [world.ids.learners[0]] } });
+    const dialogId = String((added.body.result as { chat: { dialogId: string } }).chat.dialogId);
+    expect((await call('imbot.v2.Chat.User.add', { botId, dialogId })).body.error).toBe('INVALID_ARGUMENTS');
+    expect((await call('imbot.v2.Chat.User.add', { botId, dialogId, userIds: [] })).body.error).toBe('INVALID_ARGUMENTS');
+    // Deleting someone who is not in the chat is fine (idempotent).
+    expect((await call('imbot.v2.Chat.User.delete', { botId, dialogId, userId: world.ids.learners[3] })).body.result).toEqual({ result: true });
+  });
 });

@@ -25,7 +25,7 @@ describe('/group create and the group card', () => {
     );
     expect(rows.get('Joining')).toBe('Closed: by invitation');
     expect(rows.get('Access')).toBe('no limits');
-    expect(buttons(card)).toEqual(['Description', 'Access dates', 'Open', 'Closed', 'Hidden', 'Add members', 'Members']);
+    expect(buttons(card)).toEqual(['Description', 'Access dates', 'Open', 'Closed', 'Hidden', 'Add members', 'Members', 'Courses', 'Group chat']);
 
     const group = await storedByName(w, 'Spring cohort 2026');
     expect(group).toMatchObject({ linked: false, ownerId: mod, privacy: 'closed', archived: false });

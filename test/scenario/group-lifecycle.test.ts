@@ -102,7 +102,7 @@ describe('group lifecycle', () => {
     it('shows a member the card without the buttons that change it', async () => {
       const out = await w.say(l[0]!, `/group info Alpha`);
       expect(last(out).text).toMatch(/\[b\]Alpha\[\/b\]/);
-      expect(buttons(last(out))).toEqual(['Members']);
+      expect(buttons(last(out))).toEqual(['Members', 'Courses']);
       expect(cardRows(last(out)).get('Members')).toBe('members: 3');
     });
 

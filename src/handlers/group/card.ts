@@ -4,7 +4,10 @@ import { buttonPayload, type Button, type Reply } from '../../bot/render.js';
 import { escapeBb } from '../../domain/bbcode.js';
 import { formatDay } from '../../domain/dates.js';
 import type { Privacy, StudyGroup } from '../../domain/model.js';
-import { groupTitle } from './common.js';
+import { canSeeGroup } from '../../domain/access.js';
+import { courseLink } from '../announce.js';
+import { replyError } from '../shared.js';
+import { canManage, groupById, groupTitle, intArg, replyGone, rightsOf } from './common.js';
 
 export const PRIVACIES: readonly Privacy[] = ['open', 'closed', 'hidden'];
 
@@ -76,8 +79,17 @@ export function groupCard(ctx: BotContext, group: StudyGroup, opts: { manage: bo
       { text: ctx.t('group:button.add'), command: 'group', payload: buttonPayload('g.add', id), style: 'primary' },
       { text: ctx.t('group:button.members'), command: 'group', payload: buttonPayload('g.mem', id) },
     ]);
+    const last: Button[] = [{ text: ctx.t('group:button.courses'), command: 'group', payload: buttonPayload('g.crs', id) }];
+    // An archived group gets no new chat; one it already has stays reachable.
+    if (!group.archived || group.companionChat?.dialogId) {
+      last.push({ text: ctx.t('group:button.chat'), command: 'group', payload: buttonPayload('g.chat', id) });
+    }
+    buttons.push(last);
   } else {
-    buttons.push([{ text: ctx.t('group:button.members'), command: 'group', payload: buttonPayload('g.mem', id) }]);
+    buttons.push([
+      { text: ctx.t('group:button.members'), command: 'group', payload: buttonPayload('g.mem', id) },
+      { text: ctx.t('group:button.courses'), command: 'group', payload: buttonPayload('g.crs', id) },
+    ]);
   }
   const head = opts.headline ? `${opts.headline}\n` : '';
   const hint = opts.manage ? `\n${ctx.t('group:card.courses_hint', { id })}` : '';
@@ -97,4 +109,28 @@ export function groupLine(ctx: BotContext, group: StudyGroup, viewerId: number):
   const mine = group.members.find((m) => m.userId === viewerId);
   if (mine?.status === 'invited') parts.push(ctx.t('group:list.you_invited'));
   return parts.join(' · ');
+}
+
+/**
+ * The card's "Courses" button: the group's courses, each a link with its kind, for whoever may see
+ * the card; how to attach one for whoever may manage the group. A closed course's link needs full
+ * membership (access.ts), so an invited person sees titles only.
+ */
+export async function coursesButton(ctx: BotContext, args: string[]): Promise<void> {
+  const group = groupById(ctx, intArg(args[0]));
+  if (!group) return replyGone(ctx);
+  const rights = await rightsOf(ctx);
+  const viewer = { userId: ctx.user.id, extranet: ctx.user.extranet };
+  if (!canSeeGroup(viewer, group, { isModerator: rights.isModerator })) {
+    await replyError(ctx, 'group_not_found', { ref: `#${group.id}` });
+    return;
+  }
+  const member = group.members.some((m) => m.userId === ctx.user.id && m.status === 'member');
+  const withLinks = member || (rights.isModerator && !rights.extranet);
+  const courses = group.courseIds.map((id) => ctx.data.courses.find((c) => c.id === id)).filter((c) => c !== undefined);
+  const lines = [ctx.t('group:courses.head', { group: groupTitle(group), count: courses.length })];
+  for (const c of courses) lines.push(`• ${withLinks ? courseLink(c) : escapeBb(c.title)}${ctx.t(`group:courses.kind_${c.kind}`)}`);
+  if (courses.length === 0) lines.push(ctx.t('group:courses.none'));
+  if (await canManage(ctx, group, undefined, rights)) lines.push('', ctx.t('group:courses.attach_hint', { id: group.id }));
+  await ctx.reply(lines.join('\n'));
 }

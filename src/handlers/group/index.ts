@@ -2,6 +2,8 @@
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
 import { PENDING } from './common.js';
+import { coursesButton } from './card.js';
+import { companionButton } from './companion.js';
 import { create } from './create.js';
 import { link, linkButton, sync } from './link.js';
 import {
@@ -62,6 +64,8 @@ export const groupButtons: Record<string, ButtonHandler> = {
   'g.priv': privacyButton,
   'g.add': addButton,
   'g.mem': membersButton,
+  'g.crs': coursesButton,
+  'g.chat': companionButton,
   'g.list': listButton,
   'g.link': linkButton,
   'g.del': deleteButton,

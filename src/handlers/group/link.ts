@@ -5,6 +5,7 @@ import { escapeBb } from '../../domain/bbcode.js';
 import type { StudyGroup } from '../../domain/model.js';
 import { canLinkWorkgroup } from '../../domain/permissions.js';
 import { groupCard } from './card.js';
+import { followMembers } from './companion.js';
 import { groupFromArgs, groupTitle, intArg, labelList, personLabel, requireManage, rightsOf } from './common.js';
 import { isEmptyDiff, membersFrom, mirrorWorkgroup, type MirrorDiff } from './mirror.js';
 import { learnNames } from './members.js';
@@ -140,10 +141,12 @@ export async function sync(ctx: BotContext): Promise<void> {
   const result = await ctx.update((d) => {
     const g = d.groups.find((x) => x.id === group.id);
     if (!g) return null;
+    const before = structuredClone(g);
     const diff = mirrorWorkgroup(g, wg, nowIso);
-    return { diff, group: structuredClone(g) };
+    return { diff, before, group: structuredClone(g) };
   });
   if (!result) return;
+  await followMembers(ctx, result.before, result.group);
   const d = result.diff;
   const names = await learnNames(ctx, [...d.joined, ...d.left, ...d.accepted, ...d.declined, ...d.invitedThere]);
   await ctx.reply(syncReport(ctx, result.group, d, names));

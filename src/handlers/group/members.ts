@@ -25,6 +25,7 @@ import {
   rightsOf,
 } from './common.js';
 import { refusedAsPortalWould } from './caller.js';
+import { followMembers } from './companion.js';
 import { mirrorWorkgroup } from './mirror.js';
 import {
   addToWorkgroup,
@@ -128,9 +129,10 @@ export async function bringIn(ctx: BotContext, group: StudyGroup, people: Portal
   const becameMembers = new Set([...out.added, ...out.alreadyMember]);
   const becameInvited = new Set([...out.invited, ...out.fellBack]);
   if (becameMembers.size + becameInvited.size > 0) {
-    await ctx.update((d) => {
+    const change = await ctx.update((d) => {
       const g = d.groups.find((x) => x.id === group.id);
-      if (!g) return;
+      if (!g) return null;
+      const before = structuredClone(g);
       const byId = new Map(g.members.map((m) => [m.userId, m] as const));
       for (const id of becameMembers) {
         const m = byId.get(id);
@@ -140,7 +142,9 @@ export async function bringIn(ctx: BotContext, group: StudyGroup, people: Portal
       for (const id of becameInvited) {
         if (!byId.has(id)) g.members.push({ userId: id, status: 'invited', since: nowIso, addedBy: ctx.user.id });
       }
+      return { before, after: structuredClone(g) };
     });
+    if (change) await followMembers(ctx, change.before, change.after);
   }
   const names = new Map(people.map((p) => [p.id, p.name] as const));
   const label = (ids: number[]) => labelList(ctx, ids.map((id) => personLabel(ctx, id, names)));
@@ -198,10 +202,14 @@ export async function remove(ctx: BotContext): Promise<void> {
     for (const id of targets) (r.outcomes.get(id)?.kind === 'done' ? removed : kept).push(id);
     if (removed.length > 0) {
       const gone = new Set(removed);
-      await ctx.update((d) => {
+      const change = await ctx.update((d) => {
         const g = d.groups.find((x) => x.id === group.id);
-        if (g) g.members = g.members.filter((m) => !gone.has(m.userId));
+        if (!g) return null;
+        const before = structuredClone(g);
+        g.members = g.members.filter((m) => !gone.has(m.userId));
+        return { before, after: structuredClone(g) };
       });
+      if (change) await followMembers(ctx, change.before, change.after);
     }
   }
   const label = (list: number[]) => labelList(ctx, list.map((id) => personLabel(ctx, id)));
@@ -233,11 +241,15 @@ export async function leave(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('group:leave_refused', { reason: escapeBb(o.reason) }));
     return;
   }
-  await ctx.update((d) => {
-    const g = d.groups.find((x) => x.id === group.id);
-    if (g) g.members = g.members.filter((m) => m.userId !== ctx.user.id);
+  const change = await ctx.update((d) => {
     d.pending = d.pending.filter((p) => !(p.userId === ctx.user.id && p.groupId === group.id));
+    const g = d.groups.find((x) => x.id === group.id);
+    if (!g) return null;
+    const before = structuredClone(g);
+    g.members = g.members.filter((m) => m.userId !== ctx.user.id);
+    return { before, after: structuredClone(g) };
   });
+  if (change) await followMembers(ctx, change.before, change.after);
   await ctx.reply(ctx.t(me.status === 'invited' ? 'group:left_invitation' : 'group:left', { name: escapeBb(group.name) }));
 }
 
@@ -253,13 +265,15 @@ export async function refreshMembers(ctx: BotContext, group: StudyGroup): Promis
   const trial = structuredClone(group);
   mirrorWorkgroup(trial, wg, nowIso);
   if (JSON.stringify(trial) === JSON.stringify(group)) return { group, wg };
-  const updated = await ctx.update((d) => {
+  const change = await ctx.update((d) => {
     const g = d.groups.find((x) => x.id === group.id);
     if (!g) return null;
+    const before = structuredClone(g);
     mirrorWorkgroup(g, wg, nowIso);
-    return structuredClone(g);
+    return { before, after: structuredClone(g) };
   });
-  return { group: updated ?? group, wg };
+  if (change) await followMembers(ctx, change.before, change.after);
+  return { group: change?.after ?? group, wg };
 }
 
 /** Names of people we have not met, read once so lists show names rather than ids. */

@@ -1,5 +1,5 @@
 // imbot.v2.Chat.* and Chat.User.*: chats the bot creates, reads, changes, leaves, and their members (bot doc §9).
-import { missingArgument } from '../errors.js';
+import { imbotError, missingArgument } from '../errors.js';
 import { formatChat, formatUser } from '../format.js';
 import { isRecord } from '../php.js';
 import { fieldsOf, pick, toIdList, toInt, toStr } from '../params.js';
@@ -28,6 +28,12 @@ function add(ctx: CallContext) {
   const bot = ownedBot(ctx);
   const state = ctx.portal.state;
   const f = fieldsOf(ctx.params);
+  const entityType = toStr(f.entityType) ?? '';
+  // A real portal would make a second "system" chat for the workgroup and break its task chats (bot
+  // doc 9.3). The emulator refuses it outright so a bot that tries fails its tests, not a portal.
+  if (entityType.toUpperCase() === 'SONET_GROUP') {
+    throw imbotError('SONET_GROUP_CHAT_FORBIDDEN', 'Emulator: never create a SONET_GROUP chat; a workgroup has one system chat already');
+  }
   const requested = toIdList(f.userIds ?? f.USER_IDS);
   const valid = requested.filter((id) => id !== bot.id && state.users.get(id)?.active === true);
   const ownerId = toInt(f.ownerId);
@@ -38,7 +44,7 @@ function add(ctx: CallContext) {
     title: toStr(f.title) ?? '',
     description: toStr(f.description) ?? '',
     ...(color && CHAT_COLORS[color] ? { color: CHAT_COLORS[color] } : {}),
-    entityType: toStr(f.entityType) ?? '',
+    entityType,
     entityId: toStr(f.entityId) ?? '',
     createdAt: ctx.portal.now(),
   });
@@ -88,9 +94,11 @@ function userAdd(ctx: CallContext) {
   const bot = ownedBot(ctx);
   const chat = managedGroupChat(ctx, bot);
   const raw = pick(ctx.params, 'userIds', 'USER_IDS');
-  if (raw === undefined) throw missingArgument('userIds');
+  const ids = toIdList(raw);
+  // Required: an empty list (or one with no id in it) is as good as none (the stricter reading).
+  if (ids.length === 0) throw missingArgument('userIds');
   // Unknown or inactive ids are ignored without an error.
-  void ctx.portal.messenger.addMembers(chat, toIdList(raw), bot.id);
+  void ctx.portal.messenger.addMembers(chat, ids, bot.id);
   return { result: { result: true } };
 }
 
