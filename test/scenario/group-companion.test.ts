@@ -157,6 +157,18 @@ describe('the companion group chat', () => {
     expect(methodsSince(w, from)).not.toContain('imbot.v2.Chat.add');
   });
 
+  it('deleting the group tells its chat, which stays with its people and gets no more announcements', async () => {
+    const question = last(await w.say(mod, `/group delete #${groupId}`));
+    const before = botMessagesIn(w, l[0]!, dialogId).length;
+    await w.press(mod, question.id, 'Delete, and hide its courses from the catalog');
+    const news = botMessagesIn(w, l[0]!, dialogId).slice(before);
+    expect(news.map((m) => m.text)).toEqual([
+      'The study group [b]Physics ［b］101［/b］[/b] was deleted. This chat stays for its members, but announcements and polls of the group will no longer come here.',
+    ]);
+    expect((await w.data()).groups.some((g) => g.id === groupId)).toBe(false);
+    expect(chatMembers(dialogId)).toContain(l[0]!);
+  });
+
   it('answers in Russian on a Russian portal', async () => {
     const ru = await startWorld({ emulator: w.emu, slug: 'ru-companion', language: 'ru' });
     try {

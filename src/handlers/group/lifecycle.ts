@@ -11,7 +11,7 @@ import { isLockedField } from '../../domain/permissions.js';
 import { windowOpenKey } from '../../domain/schedule.js';
 import { validateDescription, validateGroupName } from '../../domain/validate.js';
 import type { PortalData } from '../../store/types.js';
-import { courseAnnouncedKey } from '../announce.js';
+import { courseAnnouncedKey, portalLanguage } from '../announce.js';
 import { boundGroup, replyError } from '../shared.js';
 import { PRIVACIES, accessText, groupCard, groupLine } from './card.js';
 import {
@@ -448,6 +448,14 @@ export async function deleteButton(ctx: BotContext, args: string[]): Promise<voi
     return structuredClone(d.courses.filter((c) => freed.includes(c.id)));
   });
   if (!outcome) return replyGone(ctx);
+  // The companion chat stays with its people; they are told, in the portal's language, why it goes quiet.
+  const companion = group.companionChat?.dialogId;
+  if (companion) {
+    const { t } = portalLanguage(ctx.data.installation.language);
+    await ctx.send(companion, t('group:chat.group_deleted', { name: escapeBb(group.name) })).catch((e: unknown) => {
+      ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, err: e instanceof Error ? e.message : String(e) }, 'companion chat: not told of the deletion');
+    });
+  }
   const key = group.linked ? 'group:deleted_linked' : 'group:deleted_created';
   const lines = [ctx.t(key, { name: escapeBb(group.name), id: group.id, workgroup: group.workgroupId })];
   if (outcome.length > 0) {
