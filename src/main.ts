@@ -1,6 +1,7 @@
 // Composition root: config → runtime → listen (or the sandbox when no portal is configured); graceful close.
 import { ConfigError, loadConfig } from './config.js';
 import { ONE_PORTAL_EVENTS_PATH } from './bot/webhook-portal.js';
+import { REQUIRED_SCOPES } from './handlers/manifest.js';
 import { createRuntime } from './runtime.js';
 import { startSandbox } from './sandbox/start.js';
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     schedule: true,
     ...(onePortal ? { webhook: { url: onePortal, ...(config.botToken ? { botToken: config.botToken } : {}) }, adminIds: config.adminIds } : {}),
   });
-  await rt.app.listen({ port: config.port, host: config.host });
+  const listening = await rt.app.listen({ port: config.port, host: config.host });
   onShutdown(() => rt.close());
   try {
     await rt.start();
@@ -60,6 +61,21 @@ async function main(): Promise<void> {
     { mode: config.mode, eventMode: config.publicUrl ? 'webhook' : 'fetch', portals: onePortal ? 1 : (await rt.store.list()).length },
     'bot started',
   );
+  if (!onePortal) console.log(applicationHint(config.publicUrl ?? null, listening));
+}
+
+/** What an administrator types into Bitrix24's local-application form, said once at start. */
+function applicationHint(publicUrl: string | null, listening: string): string {
+  const base = publicUrl ?? '<an address the portal can reach, for the install only>';
+  return [
+    '',
+    `Study groups bot: Bitrix24 application, ${publicUrl ? 'events POSTed to this server (webhook mode)' : 'events polled from the portal (fetch mode, no PUBLIC_URL)'}`,
+    `  Listening on:              ${listening}`,
+    `  Initial installation path: ${base}/bitrix/install`,
+    `  Your handler path:         ${base}/bitrix/events`,
+    `  Scopes:                    ${REQUIRED_SCOPES.join(', ')}`,
+    '',
+  ].join('\n');
 }
 
 function onShutdown(close: () => Promise<void>): void {

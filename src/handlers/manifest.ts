@@ -69,3 +69,6 @@ export const MANIFEST_REVISION = createHash('sha256')
   .update(JSON.stringify({ BOT_CODE, BOT_PROFILE, COMMANDS }))
   .digest('hex')
   .slice(0, 16);
+
+/** The scopes the bot needs, ticked on the local application or on the inbound webhook (README: Deploying). */
+export const REQUIRED_SCOPES = ['imbot', 'im', 'sonet_group', 'socialnetwork', 'log', 'user'] as const;

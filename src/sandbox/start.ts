@@ -6,8 +6,10 @@ import type { Config } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { startEmulator, type DemoIds, type Emulator, type Portal } from './emulator/index.js';
 import { SandboxWeb } from './web/server.js';
+import { REQUIRED_SCOPES } from '../handlers/manifest.js';
 
-export const SANDBOX_SCOPES = ['imbot', 'im', 'sonet_group', 'socialnetwork', 'log', 'user'];
+/** The demo company installs the bot with exactly the scopes a real administrator ticks. */
+export const SANDBOX_SCOPES = [...REQUIRED_SCOPES];
 const PORTAL_SLUG = 'demo';
 
 export interface Sandbox {

@@ -92,6 +92,17 @@ describe('npm start (src/main.ts as a process)', () => {
     expect(p.output()).not.toContain(token);
   });
 
+  it('as an application without PUBLIC_URL says what to enter in Bitrix24, and stops cleanly', async () => {
+    const p = start({ DATA_DIR: await tempDir(), B24_CLIENT_ID: 'local.abc123.def456', B24_CLIENT_SECRET: 'not-a-real-secret' });
+    await waitFor('the hint', () => (p.output().includes('Your handler path') ? true : null));
+    expect(p.output()).toMatch(/fetch mode/);
+    expect(p.output()).toMatch(/Initial installation path: .*\/bitrix\/install/);
+    expect(p.output()).toContain('Scopes:                    imbot, im, sonet_group, socialnetwork, log, user');
+    expect(p.output()).not.toContain('not-a-real-secret');
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
   it('a bad configuration stops the start with a message naming the variable', async () => {
     const p = start({ DATA_DIR: await tempDir(), B24_CLIENT_ID: 'local.abc' });
     expect(await p.exited).toBe(1);
