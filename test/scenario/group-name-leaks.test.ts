@@ -1,6 +1,6 @@
 // Someone who may not see a group gets exactly the answer for a group that does not exist: no name, no number, whichever command and however the group is named.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
+import { seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { last } from './group-helpers.js';
 
@@ -81,5 +81,18 @@ describe('group names do not leak', () => {
     expect(await answer(ext, `/course attach #${courseId} Twin`)).toBe(notFound('Twin'));
     // A moderator sees both, so is asked which.
     expect(await answer(mod, '/group info Twin')).toMatch(/Several groups are called "Twin"/);
+  });
+
+  it("in a bound chat, a hidden group's name reads as text, exactly like a name no group has", async () => {
+    // The outsider owns another group's workgroup, so may manage that group, in its bound chat.
+    const own = await seedGroup(w, { name: 'Own cohort', ownerId: outsider, memberIds: [outsider] });
+    const chat = await seedBoundChat(w, own.id, { title: 'Own chat', ownerId: outsider, memberIds: [outsider] });
+    const described = async (text: string) => {
+      last(await w.say(outsider, `/group describe ${text}`, chat));
+      return (await w.data()).groups.find((g) => g.id === own.id)!.description;
+    };
+    expect(await described('"No such cohort" week one')).toBe('"No such cohort" week one');
+    expect(await described('"Secret cohort" week one')).toBe('"Secret cohort" week one');
+    expect((await w.data()).groups.find((g) => g.id === secretId)!.description).toBe('');
   });
 });

@@ -116,13 +116,23 @@ export async function groupFromArgs(ctx: BotContext, index = 1, purpose: GroupPu
  * For `<group> <text…>` commands: whether `ctx.args[1]` names the group, or (in a bound chat, when
  * it names no group) the text starts there and the chat's group is meant.
  */
-export function groupThenText(ctx: BotContext): { ref: GroupRef | null; textFrom: number } {
+export async function groupThenText(ctx: BotContext): Promise<{ ref: GroupRef | null; textFrom: number }> {
   const first = ctx.args[1];
   const bound = boundGroup(ctx);
   if (first === undefined) return { ref: null, textFrom: 1 };
   const ref = parseGroupRef(first, { bareNumberIsId: bound === null });
   if (!bound || first.startsWith('#')) return { ref, textFrom: 2 };
-  const named = ref.kind === 'name' && ctx.data.groups.some((g) => g.name.toLowerCase() === ref.name.toLowerCase());
+  // Only groups the caller may know of count as named: otherwise how the text was read would tell
+  // whether a group of that name exists.
+  let named = false;
+  if (ref.kind === 'name') {
+    for (const g of ctx.data.groups) {
+      if (g.name.toLowerCase() === ref.name.toLowerCase() && (await mayKnowGroup(ctx, g, 'use'))) {
+        named = true;
+        break;
+      }
+    }
+  }
   return named ? { ref, textFrom: 2 } : { ref: null, textFrom: 1 };
 }
 

@@ -213,7 +213,7 @@ async function refuseLocked(ctx: BotContext, group: StudyGroup, field: 'name' | 
 }
 
 export async function describe(ctx: BotContext): Promise<void> {
-  const { ref, textFrom } = groupThenText(ctx);
+  const { ref, textFrom } = await groupThenText(ctx);
   const group = await findGroupFor(ctx, ref);
   if (!group || !(await requireManage(ctx, group))) return;
   if (await refuseLocked(ctx, group, 'description')) return;
@@ -264,7 +264,7 @@ export async function describeAnswer(ctx: BotContext, groupId: number | null): P
 }
 
 export async function rename(ctx: BotContext): Promise<void> {
-  const { ref, textFrom } = groupThenText(ctx);
+  const { ref, textFrom } = await groupThenText(ctx);
   const group = await findGroupFor(ctx, ref);
   if (!group || !(await requireManage(ctx, group))) return;
   if (await refuseLocked(ctx, group, 'name')) return;
