@@ -151,4 +151,47 @@ describe('the sandbox API', () => {
     const rows = ((await (await fetch(`${base}/api/inspector`)).json()) as InspectorRow[]).slice(rowsBefore);
     expect(rows.filter((r) => r.name === 'batch')).toHaveLength(2);
   });
+
+  it('the remove control takes a learner out of a workgroup behind the bot, and "my courses" drops its closed course at once', async () => {
+    const chloe = sb.demo.learners[2];
+    const bot = String(sb.botId);
+    const say = async (as: number, text: string) => {
+      expect((await post('/api/send', { as, dialog: bot, text })).status).toBe(200);
+      await settle();
+      return sb.portal.lastBotMessage(as, bot)?.text ?? '';
+    };
+    const stored = async () => (await sb.runtime.store.get(sb.memberId))!.groups.find((g) => g.name === 'Optics lab')!;
+    expect(await say(mark, '/group create Optics lab')).toContain('Study group created');
+    const wgId = (await stored()).workgroupId;
+    await say(mark, `/group invite #${(await stored()).id} ${chloe}`);
+    expect((await post('/api/control/accept-invitation', { userId: chloe, workgroupId: wgId })).status).toBe(200);
+    await say(mark, '/course add "Lenses" https://example.com/lenses');
+    expect(await say(mark, '/course attach "Lenses" "Optics lab"')).toContain('Lenses');
+    const before = await say(chloe, 'my courses');
+    expect(before).toContain('Optics lab');
+    expect(before).toContain('Lenses');
+
+    // Refusals change nothing: form posts, the owner, someone not in the group, a group that does not exist.
+    const form = await post('/api/control/workgroup-remove', `userId=${chloe}&workgroupId=${wgId}`, 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect((await post('/api/control/workgroup-remove', { userId: mark, workgroupId: wgId })).status).toBe(400);
+    expect((await post('/api/control/workgroup-remove', { userId: anna, workgroupId: wgId })).status).toBe(409);
+    expect((await post('/api/control/workgroup-remove', { userId: chloe, workgroupId: 99_999 })).status).toBe(404);
+    expect(sb.portal.state.workgroups.get(wgId)!.members.has(chloe)).toBe(true);
+
+    const requestsBefore = sb.portal.requests.length;
+    const removed = await post('/api/control/workgroup-remove', { userId: chloe, workgroupId: wgId });
+    expect(removed.status).toBe(200);
+    const { workgroups } = (await removed.json()) as { workgroups: Array<{ id: number; members: Array<{ userId: number }> }> };
+    expect(workgroups.find((g) => g.id === wgId)!.members.map((m) => m.userId)).not.toContain(chloe);
+    expect(sb.portal.state.workgroups.get(wgId)!.members.has(chloe)).toBe(false);
+    // The portal sent no event (the bot was not told); the control's sync read the workgroup, and the store already knows.
+    expect(sb.portal.requests.slice(requestsBefore).some((r) => r.method === 'batch')).toBe(true);
+    expect((await stored()).members.some((m) => m.userId === chloe)).toBe(false);
+    // No further step: the very next "my courses" no longer lists the closed course.
+    const answer = await say(chloe, 'my courses');
+    expect(answer).toContain('My groups');
+    expect(answer).not.toContain('Optics lab');
+    expect(answer).not.toContain('Lenses');
+  });
 });

@@ -284,6 +284,20 @@ describe.skipIf(SKIP_BROWSER)('the sandbox page', () => {
     await page.getByTestId('wg-add').click();
     const group = page.locator('#workgroups .wg', { hasText: 'Physics 101' });
     await until(async () => (await group.locator(`[data-user-id="${chloe}"]`).getAttribute('data-role').catch(() => null)) === 'member', 'Chloe in the workgroup');
+    // Added behind the bot's back, Chloe sees the group's closed course in "my courses".
+    await w.actAs(chloe);
+    expect(await text(await w.say('my courses'))).toContain("Newton's laws");
+    // The owner has no "remove"; a member does. Removing Chloe behind the bot's back: the control's sync tells the store at once.
+    await w.openPanel('controls');
+    expect(await group.locator(`[data-user-id="${mark}"] [data-testid=remove-member]`).count()).toBe(0);
+    await group.locator(`[data-user-id="${chloe}"] [data-testid=remove-member]`).click();
+    await until(async () => (await group.locator(`[data-user-id="${chloe}"]`).count()) === 0, 'Chloe out of the workgroup');
+    expect(await text(page.locator('#toasts'))).toContain('Chloe Davis removed from Physics 101 (the bot was not told)');
+    const physics = (await w.sb.runtime.store.get(w.sb.memberId))!.groups.find((g) => g.name === 'Physics 101')!;
+    expect(physics.members.some((m) => m.userId === chloe)).toBe(false);
+    // No further step: her very next "my courses" no longer lists it.
+    expect(await text(await w.say('my courses'))).not.toContain("Newton's laws");
+    await w.openPanel('controls');
 
     const day = (s: string) => s.slice(0, 10);
     const before = await text(page.getByTestId('clock-big'));

@@ -10,7 +10,7 @@ import { LeakyBucket, type RateLimitSettings } from './rate-limit.js';
 import { PortalState, type PortalIdentity } from './state.js';
 import type { Installation, MessageRecord, UserRecord, WorkgroupRecord } from './types.js';
 import { dialogView, messageView, snapshot, type DialogMessageView, type PortalSnapshot } from './views.js';
-import { createWorkgroup, type NewWorkgroup } from './workgroups.js';
+import { createWorkgroup, removeMember, type NewWorkgroup } from './workgroups.js';
 
 export interface RequestLogEntry {
   at: number;
@@ -207,6 +207,18 @@ export class Portal {
       if (!user || user.bot) throw new DriverError(`Workgroup members must be people; ${id} is not`);
     }
     return createWorkgroup(this.state, input, this.now());
+  }
+
+  /**
+   * Takes someone out of a workgroup (or withdraws their invitation) as if it were done in Bitrix24 itself:
+   * no REST call and no event, so no app hears of it. The owner cannot be removed.
+   */
+  removeFromWorkgroup(groupId: number, userId: number): void {
+    const group = this.state.workgroups.get(groupId);
+    if (!group) throw new DriverError(`No workgroup ${groupId}`);
+    if (!group.members.has(userId)) throw new DriverError(`User ${userId} is not in ${group.name}`);
+    if (group.ownerId === userId) throw new DriverError(`User ${userId} owns ${group.name} and cannot be removed`);
+    removeMember(this.state, group, userId, this.now());
   }
 
   /** A group chat owned by a person; `withBot` is then added by the owner (JOINCHAT is awaited). */

@@ -291,6 +291,19 @@ export class SandboxWeb {
       this.changed();
       return { workgroups: workgroupsOf(h.portal) };
     });
+    app.post('/api/control/workgroup-remove', async (req) => {
+      const h = this.need();
+      const { userId, workgroupId } = memberBody.parse(req.body);
+      const group = h.portal.state.workgroups.get(workgroupId);
+      if (!group) throw new HttpError(404, `No workgroup ${workgroupId}`);
+      if (!group.members.has(userId)) throw new HttpError(409, `User ${userId} is not in ${group.name}`);
+      // As if the owner removed them in Bitrix24 itself: no REST call, no event, the bot is not told.
+      h.portal.removeFromWorkgroup(workgroupId, userId);
+      // As with an add: the membership sync would notice within minutes; the sandbox asks for it now.
+      await h.syncMembers();
+      this.changed();
+      return { workgroups: workgroupsOf(h.portal) };
+    });
     app.post('/api/control/accept-invitation', async (req) => {
       const h = this.need();
       const { userId, workgroupId } = memberBody.parse(req.body);

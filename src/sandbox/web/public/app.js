@@ -10,7 +10,7 @@ const I18N = {
     tokensTitle: 'Tokens', tokensText: "Every access token expires now. The bot's next call gets expired_token and must refresh (see OAuth in the inspector).",
     expireNow: 'Expire tokens now', rateTitle: 'Rate limit', rateText: "The portal's leaky bucket: above the burst it answers 503 QUERY_LIMIT_EXCEEDED.",
     rateNormal: 'Normal: 50 burst, 2/s', rateTight: 'Tight: 5 burst, 0.5/s', rateOff: 'Off',
-    groupsTitle: 'Workgroups', groupsText: "Change membership in Bitrix24 itself, behind the bot's back, or accept an invitation as the invited person.",
+    groupsTitle: 'Workgroups', groupsText: "Change membership in Bitrix24 itself, behind the bot's back (add or remove people), or accept an invitation as the invited person.",
     addToGroup: 'Add to workgroup', clockTitle: 'Clock',
     clockText: "The portal's clock, which the bot follows: move it forward to see access windows open and close, schedules and reminders.",
     plusHour: '+1 hour', plusDay: '+1 day', resetTitle: 'Reset',
@@ -22,10 +22,11 @@ const I18N = {
     emptyBot: 'Say hello, or type / to see the commands.', emptyChat: 'No messages yet.',
     emptyFeed: 'No posts yet. When a course is attached to this group, the bot announces it here.',
     expired: '{n} access tokens expired', level: 'bucket {level} of {burst}', levelOff: 'no limit',
-    accept: 'accept', owner: 'owner', moderator: 'moderator', member: 'member', invited: 'invited',
+    accept: 'accept', remove: 'remove', owner: 'owner', moderator: 'moderator', member: 'member', invited: 'invited',
     resetConfirm: 'Drop everything and start a fresh demo company?', resetDone: 'The demo company was reset',
     portalTime: 'Portal time', shifted: 'moved forward by {h} h', rows: '{shown} of {total}',
     addedBehind: '{name} added to {group} (the bot was not told)', accepted: '{name} accepted the invitation to {group}',
+    removedBehind: '{name} removed from {group} (the bot was not told)',
     copied: 'Copied', call: 'Calls are not emulated', body: 'Request', response: 'Response', to: 'to',
     chatCreated: 'Chat created; the bot was added to it', as: 'as',
   },
@@ -37,7 +38,7 @@ const I18N = {
     tokensTitle: 'Токены', tokensText: 'Все токены доступа истекают сейчас. Следующий вызов бота получит expired_token, и он должен обновить токен (см. OAuth в инспекторе).',
     expireNow: 'Истечь токены сейчас', rateTitle: 'Лимит запросов', rateText: 'Дырявое ведро портала: сверх лимита он отвечает 503 QUERY_LIMIT_EXCEEDED.',
     rateNormal: 'Обычный: 50 сразу, 2/с', rateTight: 'Жёсткий: 5 сразу, 0,5/с', rateOff: 'Без лимита',
-    groupsTitle: 'Рабочие группы', groupsText: 'Измените состав прямо в Битрикс24, в обход бота, или примите приглашение от имени приглашённого.',
+    groupsTitle: 'Рабочие группы', groupsText: 'Измените состав прямо в Битрикс24, в обход бота (добавьте или уберите людей), или примите приглашение от имени приглашённого.',
     addToGroup: 'Добавить в группу', clockTitle: 'Часы',
     clockText: 'Часы портала, по которым живёт и бот: переведите их вперёд, чтобы увидеть открытие и закрытие доступа, расписания и напоминания.',
     plusHour: '+1 час', plusDay: '+1 день', resetTitle: 'Сброс',
@@ -49,10 +50,11 @@ const I18N = {
     emptyBot: 'Поздоровайтесь или наберите /, чтобы увидеть команды.', emptyChat: 'Сообщений пока нет.',
     emptyFeed: 'Постов пока нет. Когда к группе прикрепят курс, бот объявит об этом здесь.',
     expired: 'Истекло токенов: {n}', level: 'в ведре {level} из {burst}', levelOff: 'без лимита',
-    accept: 'принять', owner: 'владелец', moderator: 'модератор', member: 'участник', invited: 'приглашён',
+    accept: 'принять', remove: 'убрать', owner: 'владелец', moderator: 'модератор', member: 'участник', invited: 'приглашён',
     resetConfirm: 'Удалить всё и начать с новой демо-компанией?', resetDone: 'Демо-компания сброшена',
     portalTime: 'Время портала', shifted: 'переведено вперёд на {h} ч', rows: '{shown} из {total}',
     addedBehind: '{name} добавлен(а) в {group} (бот не знает)', accepted: '{name} принял(а) приглашение в {group}',
+    removedBehind: '{name} удалён(а) из {group} (бот не знает)',
     copied: 'Скопировано', call: 'Звонки не эмулируются', body: 'Запрос', response: 'Ответ', to: 'в',
     chatCreated: 'Чат создан, бот добавлен', as: 'от имени',
   },
@@ -954,6 +956,20 @@ function renderControls() {
           ),
         );
         chip.appendChild(accept);
+      }
+      if (m.role === 'member' || m.role === 'moderator') {
+        const remove = el('button', 'remove', t('remove'));
+        remove.type = 'button';
+        remove.dataset.testid = 'remove-member';
+        remove.addEventListener('click', () =>
+          guard(
+            api('/api/control/workgroup-remove', { userId: m.userId, workgroupId: g.id }).then(() => {
+              toast(t('removedBehind', { name: m.name, group: g.name }));
+              return refresh();
+            }),
+          ),
+        );
+        chip.appendChild(remove);
       }
       members.appendChild(chip);
     }
