@@ -145,6 +145,16 @@ export class SandboxWeb {
     return this.handle;
   }
 
+  /**
+   * After a membership change made in "Bitrix24 itself" (no REST call, no event: the bot is not told):
+   * its membership sync would notice within minutes; the sandbox asks for a pass now.
+   */
+  private async membershipChanged(h: SandboxHandle): Promise<{ workgroups: ReturnType<typeof workgroupsOf> }> {
+    await h.syncMembers();
+    this.changed();
+    return { workgroups: workgroupsOf(h.portal) };
+  }
+
   private person(portal: Portal, id: number): void {
     const user = portal.state.users.get(id);
     if (!user || user.bot || !user.active) throw new HttpError(404, `No person ${id} on the portal`);
@@ -286,10 +296,7 @@ export class SandboxWeb {
       if (role && role !== 'Z') throw new HttpError(409, `User ${userId} is already in ${group.name}`);
       // As if the owner added them in Bitrix24 itself: no REST call, no event, the bot is not told.
       setMember(h.portal.state, group, userId, 'K', group.ownerId, h.portal.now());
-      // Nothing tells the bot; its membership sync would notice within minutes. The sandbox asks for it now.
-      await h.syncMembers();
-      this.changed();
-      return { workgroups: workgroupsOf(h.portal) };
+      return this.membershipChanged(h);
     });
     app.post('/api/control/workgroup-remove', async (req) => {
       const h = this.need();
@@ -299,18 +306,13 @@ export class SandboxWeb {
       if (!group.members.has(userId)) throw new HttpError(409, `User ${userId} is not in ${group.name}`);
       // As if the owner removed them in Bitrix24 itself: no REST call, no event, the bot is not told.
       h.portal.removeFromWorkgroup(workgroupId, userId);
-      // As with an add: the membership sync would notice within minutes; the sandbox asks for it now.
-      await h.syncMembers();
-      this.changed();
-      return { workgroups: workgroupsOf(h.portal) };
+      return this.membershipChanged(h);
     });
     app.post('/api/control/accept-invitation', async (req) => {
       const h = this.need();
       const { userId, workgroupId } = memberBody.parse(req.body);
       await h.portal.as(userId).acceptInvitation(workgroupId);
-      await h.syncMembers();
-      this.changed();
-      return { workgroups: workgroupsOf(h.portal) };
+      return this.membershipChanged(h);
     });
     app.post('/api/control/clock', async (req) => {
       const h = this.need();

@@ -943,32 +943,13 @@ function renderControls() {
       const chip = el('span', `member ${m.role}`, `${m.name} · ${t(m.role)}`);
       chip.dataset.userId = String(m.userId);
       chip.dataset.role = m.role;
+      const body = { userId: m.userId, workgroupId: g.id };
       if (m.role === 'invited') {
-        const accept = el('button', '', t('accept'));
-        accept.type = 'button';
-        accept.dataset.testid = 'accept-invitation';
-        accept.addEventListener('click', () =>
-          guard(
-            api('/api/control/accept-invitation', { userId: m.userId, workgroupId: g.id }).then(() => {
-              toast(t('accepted', { name: m.name, group: g.name }));
-              return refresh();
-            }),
-          ),
-        );
-        chip.appendChild(accept);
+        chip.appendChild(controlButton(t('accept'), 'accept-invitation', '/api/control/accept-invitation', body, t('accepted', { name: m.name, group: g.name })));
       }
       if (m.role === 'member' || m.role === 'moderator') {
-        const remove = el('button', 'remove', t('remove'));
-        remove.type = 'button';
-        remove.dataset.testid = 'remove-member';
-        remove.addEventListener('click', () =>
-          guard(
-            api('/api/control/workgroup-remove', { userId: m.userId, workgroupId: g.id }).then(() => {
-              toast(t('removedBehind', { name: m.name, group: g.name }));
-              return refresh();
-            }),
-          ),
-        );
+        const remove = controlButton(t('remove'), 'remove-member', '/api/control/workgroup-remove', body, t('removedBehind', { name: m.name, group: g.name }));
+        remove.className = 'remove';
         chip.appendChild(remove);
       }
       members.appendChild(chip);
@@ -1136,3 +1117,19 @@ wire();
 showPanel(state.panel || null);
 connectStream();
 guard(bootstrap());
+
+/** A small button of the controls panel: posts `body` to `path`, then says `message` and refreshes. */
+function controlButton(text, testid, path, body, message) {
+  const button = el('button', '', text);
+  button.type = 'button';
+  button.dataset.testid = testid;
+  button.addEventListener('click', () =>
+    guard(
+      api(path, body).then(() => {
+        toast(message);
+        return refresh();
+      }),
+    ),
+  );
+  return button;
+}
