@@ -274,12 +274,9 @@ export class Bot {
       },
       async update(mutate) {
         const out = await self.deps.store.update(memberId, async (d) => {
-          const before = d.pending;
-          const items = [...before];
           const result = await mutate(d);
-          // Whoever writes the list of questions drops the expired ones on the way.
-          const written = d.pending !== before || d.pending.length !== items.length || d.pending.some((p, i) => p !== items[i]);
-          if (written) d.pending = livePending(d.pending, self.now().toISOString());
+          // Every handler write drops expired questions on the way (the same list when none has expired).
+          d.pending = livePending(d.pending, self.now().toISOString());
           return result;
         });
         effects.touched = true;
@@ -413,9 +410,8 @@ export class Bot {
         ...(botToken ? { botToken } : {}),
         ...(previousRevision !== undefined ? { previousRevision } : {}),
       });
-      const current = await store.get(memberId);
       // Webhook-owned bots have no application: there is no uninstall event to bind (and event.bind needs an app).
-      if (this.deps.eventsUrl && current?.installation.auth !== 'webhook') {
+      if (this.deps.eventsUrl && before?.auth !== 'webhook') {
         // ONAPPUNINSTALL is not automatic: bind it so uninstall reaches us (bitrix24-api.md §3.5).
         await rest
           .call('event.bind', { event: 'ONAPPUNINSTALL', handler: this.deps.eventsUrl }, { idempotent: true })

@@ -76,9 +76,7 @@ export class LeakyBucket {
   async take(): Promise<void> {
     const cap = this.burst > 1 ? this.burst - 1 : this.burst;
     for (;;) {
-      const now = Date.now();
-      this.level = Math.max(0, this.level - ((now - this.last) / 1000) * this.drainPerSec);
-      this.last = now;
+      this.drain();
       if (this.level + 1 <= cap) {
         this.level += 1;
         return;
@@ -90,8 +88,15 @@ export class LeakyBucket {
 
   /** How full the bucket is now, 0…1: background work (the membership sync) backs off while the bot's own traffic fills it. */
   load(): number {
-    const level = Math.max(0, this.level - ((Date.now() - this.last) / 1000) * this.drainPerSec);
-    return this.burst > 0 ? level / this.burst : 1;
+    this.drain();
+    return this.burst > 0 ? this.level / this.burst : 1;
+  }
+
+  /** Lets out what has drained since the last look. */
+  private drain(): void {
+    const now = Date.now();
+    this.level = Math.max(0, this.level - ((now - this.last) / 1000) * this.drainPerSec);
+    this.last = now;
   }
 
   /** The portal said we were over: believe it and fill up. */

@@ -1,4 +1,5 @@
 // The study group's companion chat: the card's "Group chat" button creates it (imbot.v2.Chat.add), and its members follow the group's.
+import { describe } from '../../bot/bot.js';
 import type { BotContext } from '../../bot/context.js';
 import type { Logger } from '../../bot/logger.js';
 import { PortalError, type RestClient } from '../../bot/portal.js';
@@ -33,11 +34,6 @@ export function companionChange(before: StudyGroup, after: StudyGroup): Companio
   return joined.length + left.length > 0 ? { groupId: after.id, dialogId, joined, left } : null;
 }
 
-function errorText(e: unknown): string {
-  if (e instanceof PortalError) return e.message;
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}
-
 /**
  * Adds the newcomers in one `Chat.User.add` and takes out the leavers one `Chat.User.delete` each,
  * as the bot (it owns the chat). A refusal (the chat was deleted, the bot lost its rights) is
@@ -55,14 +51,14 @@ export async function applyCompanionChange(
     try {
       await rest.call('imbot.v2.Chat.User.add', { botId, dialogId: change.dialogId, userIds: change.joined });
     } catch (e) {
-      log.warn({ ...where, users: change.joined.length, err: errorText(e) }, 'companion chat: new members could not be added');
+      log.warn({ ...where, users: change.joined.length, err: describe(e) }, 'companion chat: new members could not be added');
     }
   }
   for (const userId of change.left) {
     try {
       await rest.call('imbot.v2.Chat.User.delete', { botId, dialogId: change.dialogId, userId });
     } catch (e) {
-      log.warn({ ...where, userId, err: errorText(e) }, 'companion chat: a former member could not be removed');
+      log.warn({ ...where, userId, err: describe(e) }, 'companion chat: a former member could not be removed');
     }
   }
 }
@@ -76,7 +72,7 @@ export async function followMembers(ctx: BotContext, before: StudyGroup, after: 
     await applyCompanionChange(await ctx.asApp(), ctx.botId, ctx.log, ctx.memberId, change);
   } catch (e) {
     // Even the installation's client could not be had: the next membership change tries again.
-    ctx.log.warn({ memberId: ctx.memberId, groupId: after.id, err: errorText(e) }, 'companion chat: not brought in step');
+    ctx.log.warn({ memberId: ctx.memberId, groupId: after.id, err: describe(e) }, 'companion chat: not brought in step');
   }
 }
 

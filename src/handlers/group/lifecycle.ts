@@ -1,4 +1,5 @@
 // The rest of a study group's life: info, list, dates, describe, rename, privacy, archive, unarchive, delete (confirmed by a button), bind, unbind.
+import { describe as describeError } from '../../bot/bot.js';
 import type { BotContext } from '../../bot/context.js';
 import { PortalError } from '../../bot/portal.js';
 import { buttonPayload, type Button } from '../../bot/render.js';
@@ -453,7 +454,7 @@ export async function deleteButton(ctx: BotContext, args: string[]): Promise<voi
   if (companion) {
     const { t } = portalLanguage(ctx.data.installation.language);
     await ctx.send(companion, t('group:chat.group_deleted', { name: escapeBb(group.name) })).catch((e: unknown) => {
-      ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, err: e instanceof Error ? e.message : String(e) }, 'companion chat: not told of the deletion');
+      ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, err: describeError(e) }, 'companion chat: not told of the deletion');
     });
   }
   const key = group.linked ? 'group:deleted_linked' : 'group:deleted_created';

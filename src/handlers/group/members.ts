@@ -26,7 +26,7 @@ import {
 } from './common.js';
 import { refusedAsPortalWould } from './caller.js';
 import { followMembers } from './companion.js';
-import { mirrorWorkgroup } from './mirror.js';
+import { mirrorWorkgroup, mirrorWouldChange } from './mirror.js';
 import {
   addToWorkgroup,
   inviteToWorkgroup,
@@ -262,9 +262,7 @@ export async function refreshMembers(ctx: BotContext, group: StudyGroup): Promis
   if (!wg) return { group, wg };
   const nowIso = ctx.now().toISOString();
   // Most reads find nothing new: try on a copy first, so they cost no store write.
-  const trial = structuredClone(group);
-  mirrorWorkgroup(trial, wg, nowIso);
-  if (JSON.stringify(trial) === JSON.stringify(group)) return { group, wg };
+  if (!mirrorWouldChange(group, wg, nowIso)) return { group, wg };
   const change = await ctx.update((d) => {
     const g = d.groups.find((x) => x.id === group.id);
     if (!g) return null;

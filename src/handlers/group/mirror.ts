@@ -104,12 +104,17 @@ export function planMirrors(groups: readonly StudyGroup[], views: ReadonlyMap<nu
   for (const g of groups) {
     const wg = views.get(g.workgroupId);
     if (!wg || g.archived) continue;
-    const before = mirroredParts(g);
-    const trial = structuredClone(g);
-    const diff = mirrorWorkgroup(trial, wg, nowIso);
-    if (mirroredParts(trial) !== before) out.push({ groupId: g.id, workgroupId: g.workgroupId, before, diff });
+    const diff = mirrorWouldChange(g, wg, nowIso);
+    if (diff) out.push({ groupId: g.id, workgroupId: g.workgroupId, before: mirroredParts(g), diff });
   }
   return out;
+}
+
+/** What mirroring `wg` onto `g` would change, tried on a copy (`g` stays as it is); null when nothing. */
+export function mirrorWouldChange(g: StudyGroup, wg: WorkgroupView, nowIso: string): MirrorDiff | null {
+  const trial = structuredClone(g);
+  const diff = mirrorWorkgroup(trial, wg, nowIso);
+  return mirroredParts(trial) === mirroredParts(g) ? null : diff;
 }
 
 /**
