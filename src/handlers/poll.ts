@@ -9,7 +9,7 @@ import { closePoll, tally, vote } from '../domain/poll.js';
 import type { T } from '../i18n/index.js';
 import { portalLanguage } from './announce.js';
 import { mayManageGroup } from './course/rights.js';
-import { errorText, replyError } from './shared.js';
+import { boundGroups, errorText, replyError } from './shared.js';
 
 /**
  * The poll message: question, a line per option with its count and share, the total and the poll's
@@ -48,7 +48,7 @@ function isCloseCommand(ctx: BotContext): boolean {
  * several); a `#<number>` that names none of them is part of the question, as before.
  */
 function pollTarget(ctx: BotContext): { group: StudyGroup; text: string } | { bound: StudyGroup[] } {
-  const bound = ctx.chat.isPrivate ? [] : ctx.data.groups.filter((g) => g.chatDialogIds.includes(ctx.chat.dialogId));
+  const bound = boundGroups(ctx);
   const lead = /^\s*#(\d{1,12})(?=\s|$)/.exec(ctx.text);
   const chosen = lead ? bound.find((g) => g.id === Number(lead[1])) : undefined;
   if (lead && chosen) return { group: chosen, text: ctx.text.slice(lead[0].length) };

@@ -29,9 +29,13 @@ export async function replyError(ctx: BotContext, code: string, details: Record<
 
 /** The group chat's bound study group, if this chat is bound to exactly one. */
 export function boundGroup(ctx: BotContext): StudyGroup | null {
-  if (ctx.chat.isPrivate) return null;
-  const bound = ctx.data.groups.filter((g) => g.chatDialogIds.includes(ctx.chat.dialogId));
+  const bound = boundGroups(ctx);
   return bound.length === 1 ? bound[0]! : null;
+}
+
+/** Every group whose announcements go to this chat (none in a private dialog). */
+export function boundGroups(ctx: BotContext): StudyGroup[] {
+  return ctx.chat.isPrivate ? [] : ctx.data.groups.filter((g) => g.chatDialogIds.includes(ctx.chat.dialogId));
 }
 
 /**

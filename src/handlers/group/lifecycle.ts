@@ -13,7 +13,7 @@ import { windowOpenKey } from '../../domain/schedule.js';
 import { validateDescription, validateGroupName } from '../../domain/validate.js';
 import type { PortalData } from '../../store/types.js';
 import { courseAnnouncedKey, portalLanguage } from '../announce.js';
-import { boundGroup, replyError } from '../shared.js';
+import { boundGroup, boundGroups, replyError } from '../shared.js';
 import { PRIVACIES, accessText, groupCard, groupLine } from './card.js';
 import {
   PENDING,
@@ -505,7 +505,7 @@ export async function unbind(ctx: BotContext): Promise<void> {
   const dialogId = ctx.chat.dialogId;
   let group: StudyGroup | null;
   if (ctx.args[1] === undefined) {
-    const bound = ctx.data.groups.filter((g) => g.chatDialogIds.includes(dialogId));
+    const bound = boundGroups(ctx);
     if (bound.length === 0) {
       await ctx.reply(ctx.t('group:unbind_none'));
       return;
