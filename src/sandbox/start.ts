@@ -2,6 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { describe } from '../bot/bot.js';
 import type { Config } from '../config.js';
 import { createRuntime, type Runtime } from '../runtime.js';
 import { startEmulator, type DemoIds, type Emulator, type Portal } from './emulator/index.js';
@@ -148,7 +149,7 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
       // What the control did in the portal stands either way; a failed read is only logged.
       await scheduler
         .syncMembers(company.memberId)
-        .catch((e: unknown) => runtime.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'sandbox: membership sync failed'));
+        .catch((e: unknown) => runtime.log.warn({ err: describe(e) }, 'sandbox: membership sync failed'));
       await settle();
     },
   });
