@@ -6,8 +6,8 @@ import type { Logger } from './bot/logger.js';
 import { FetchPoller, Pollers, type PollerPace, type PollerTimers } from './bot/poller.js';
 import { PortalGateway } from './bot/portal.js';
 import type { HandlerRegistry } from './bot/router.js';
-import type { MemberSyncOptions } from './bot/member-sync.js';
-import { Scheduler } from './bot/scheduler.js';
+import type { MemberSyncOptions } from './jobs/member-sync.js';
+import { Scheduler } from './jobs/scheduler.js';
 import {
   ensureWebhookInstallation,
   loadBotToken,

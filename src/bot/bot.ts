@@ -405,7 +405,7 @@ export class Bot {
       const before = (await store.get(memberId))?.installation;
       // A bot registered before (by an older version, without a revision: null) gets its commands brought up to date.
       const previousRevision = before?.botId && Object.keys(before.commandIds).length > 0 ? (before.manifestRevision ?? null) : undefined;
-      const reg = await registerBot(rest, {
+      const reg = await registerBot(rest, this.deps.registry.manifest, {
         webhookUrl: this.deps.eventsUrl,
         ...(botToken ? { botToken } : {}),
         ...(previousRevision !== undefined ? { previousRevision } : {}),

@@ -1,6 +1,14 @@
 // Registers our bot and its slash commands on a portal (imbot.v2), idempotently: a second run repairs, never duplicates.
-import { BOT_CODE, BOT_PROFILE, COMMANDS, MANIFEST_REVISION } from '../handlers/manifest.js';
 import { PortalError, type RestClient } from './portal.js';
+
+/** What registration puts on a portal: the bot's code and profile, and its commands. Declared here, filled in by handlers/manifest.ts. */
+export interface BotManifest {
+  code: string;
+  profile: { name: string; workPosition: string; color: string };
+  commands: Array<{ name: string; title: { en: string; ru: string }; params: { en: string; ru: string } }>;
+  /** A fingerprint of all of the above: a change means the portal's commands need an update. */
+  revision: string;
+}
 
 export interface Registration {
   botId: number;
@@ -24,8 +32,10 @@ interface BotAnswer {
  */
 export async function registerBot(
   rest: RestClient,
+  manifest: BotManifest,
   opts: { webhookUrl: string | null; botToken?: string; previousRevision?: string | null },
 ): Promise<Registration> {
+  const { code: BOT_CODE, profile: BOT_PROFILE, commands: COMMANDS, revision: MANIFEST_REVISION } = manifest;
   const eventMode = opts.webhookUrl ? 'webhook' : 'fetch';
   const tokenParam = opts.botToken ? { botToken: opts.botToken } : {};
   const fields: Record<string, unknown> = {

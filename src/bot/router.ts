@@ -2,6 +2,7 @@
 import type { Handler, ButtonHandler, PendingHandler, BotContext } from './context.js';
 import { parseButtonPayload } from './render.js';
 import type { BotEvent } from './events.js';
+import type { BotManifest } from './registration.js';
 
 export interface HandlerRegistry {
   /** By registered command name; the handler reads its sub-command from ctx.args. */
@@ -16,6 +17,8 @@ export interface HandlerRegistry {
   welcome: Handler;
   /** Text we did not understand. */
   fallback: Handler;
+  /** What registration puts on each portal. */
+  manifest: BotManifest;
 }
 
 export type Route =

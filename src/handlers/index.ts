@@ -5,6 +5,7 @@ import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
 import { course, courseButtons } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
+import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
 
 export const registry: HandlerRegistry = {
@@ -30,4 +31,5 @@ export const registry: HandlerRegistry = {
   intents: [...myCoursesIntents],
   welcome,
   fallback,
+  manifest: MANIFEST,
 };

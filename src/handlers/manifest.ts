@@ -1,5 +1,6 @@
 // The slash commands we register on every portal, with their titles and argument hints in each language.
 import { createHash } from 'node:crypto';
+import type { BotManifest } from '../bot/registration.js';
 export interface CommandManifest {
   name: string;
   title: { en: string; ru: string };
@@ -69,6 +70,8 @@ export const MANIFEST_REVISION = createHash('sha256')
   .update(JSON.stringify({ BOT_CODE, BOT_PROFILE, COMMANDS }))
   .digest('hex')
   .slice(0, 16);
+
+export const MANIFEST: BotManifest = { code: BOT_CODE, profile: BOT_PROFILE, commands: COMMANDS, revision: MANIFEST_REVISION };
 
 /** The scopes the bot needs, ticked on the local application or on the inbound webhook (README: Deploying). */
 export const REQUIRED_SCOPES = ['imbot', 'im', 'sonet_group', 'socialnetwork', 'log', 'user'] as const;

@@ -110,6 +110,7 @@ describe('route', () => {
     intents: [{ pattern: /^my courses$/, command: 'mycourses' }],
     welcome: noop,
     fallback: noop,
+    manifest: { code: 'c', profile: { name: 'n', workPosition: 'w', color: 'mint' }, commands: [], revision: 'r' },
   };
   const base = { memberId: 'm', botId: 5, language: 'en', dedupeKey: null, auth: null };
   const user = { id: 1, name: 'A', extranet: false };

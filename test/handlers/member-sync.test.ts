@@ -1,7 +1,7 @@
 // The membership sync without a portal: planMirrors/applyMirrors (what changes, what a racing handler keeps) and MemberSync's pace with a fake REST client.
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/bot/logger.js';
-import { MemberSync } from '../../src/bot/member-sync.js';
+import { MemberSync } from '../../src/jobs/member-sync.js';
 import { NetworkError, type BatchCall, type BatchOutcome, type RestClient } from '../../src/bot/portal.js';
 import type { StudyGroup } from '../../src/domain/model.js';
 import { applyMirrors, planMirrors } from '../../src/handlers/group/mirror.js';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../src/bot/logger.js';
 import { PortalGateway } from '../../src/bot/portal.js';
-import { Scheduler } from '../../src/bot/scheduler.js';
+import { Scheduler } from '../../src/jobs/scheduler.js';
 import { FilePortalStore } from '../../src/store/file.js';
 import { botMessagesIn, day, feedPosts, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
 import { startWorld, type World } from '../helpers/world.js';

@@ -1,7 +1,7 @@
 // Changing the start date of a group that is open before and after does not announce its courses a second time; a group that was not open is announced when it opens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/bot/logger.js';
-import { Scheduler } from '../../src/bot/scheduler.js';
+import { Scheduler } from '../../src/jobs/scheduler.js';
 import { botMessagesIn, day, feedPosts, seedBoundChat, seedCourse, seedGroup, seedModerators } from '../helpers/seed.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { last } from './group-helpers.js';

@@ -14,12 +14,12 @@ import {
 } from '../handlers/announce.js';
 import { KeyedMutex } from '../store/mutex.js';
 import type { PortalData, PortalStore } from '../store/types.js';
-import { describe } from './bot.js';
-import type { Logger } from './logger.js';
+import { describe } from '../bot/bot.js';
+import type { Logger } from '../bot/logger.js';
 import { MemberSync, type MemberSyncOptions, type SyncReport } from './member-sync.js';
-import type { RestClient } from './portal.js';
-import type { Reply } from './render.js';
-import { sendBotMessage } from './send.js';
+import type { RestClient } from '../bot/portal.js';
+import type { Reply } from '../bot/render.js';
+import { sendBotMessage } from '../bot/send.js';
 
 export interface SchedulerDeps {
   store: PortalStore;

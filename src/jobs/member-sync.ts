@@ -5,9 +5,9 @@ import { applyCompanionChange, type CompanionChange } from '../handlers/group/co
 import { applyMirrors, planMirrors, type PlannedMirror } from '../handlers/group/mirror.js';
 import { readWorkgroups, type WorkgroupView } from '../handlers/group/workgroup.js';
 import type { PortalStore } from '../store/types.js';
-import { describe } from './bot.js';
-import type { Logger } from './logger.js';
-import { BATCH_LIMIT, type RestClient } from './portal.js';
+import { describe } from '../bot/bot.js';
+import type { Logger } from '../bot/logger.js';
+import { BATCH_LIMIT, type RestClient } from '../bot/portal.js';
 
 export interface MemberSyncOptions {
   /** Least time between the starts of two passes over one portal, on the bot's clock. Default 5 minutes. */
