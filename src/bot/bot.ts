@@ -148,6 +148,9 @@ export class Bot {
   private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, opts: HandleOptions): Promise<void> {
     const { store, registry } = this.deps;
     let data = (await store.get(ev.memberId))!;
+    if (ev.auth?.clientEndpoint && (await this.deps.gateway.relearnEndpoint(ev.memberId, ev.auth.clientEndpoint))) {
+      data = (await store.get(ev.memberId))!;
+    }
     const dialogId = this.dialogOf(ev, data);
     if (!dialogId) return;
     const userKey = String(ev.user.id);
@@ -345,6 +348,7 @@ export class Bot {
       throw new InstallError('UNVERIFIED', 'the OAuth server did not confirm this installation');
     }
     const existing = await store.get(memberId);
+    if (existing && existing.installation.status !== 'uninstalled') await this.mayReinstall(existing.installation, confirmed);
     const nowIso = this.now().toISOString();
     const installation: Installation = {
       memberId,
@@ -376,9 +380,40 @@ export class Bot {
     return this.register(memberId);
   }
 
-  /** Who installed: asked of the confirmed portal with the confirmed token, when neither answer said (0: unknown). */
-  private async installerOf(inst: Installation, confirmed: ConfirmedInstall): Promise<number> {
-    const probe = this.deps.gateway.user(inst.memberId, inst, {
+  /**
+   * A portal we hold is installed again: the application token, the tokens and the installer change
+   * only for a portal administrator (asked with their own new token: `user.admin` answers for the
+   * token's owner) of the same portal at the same address. A valid refresh token proves only that its
+   * owner is someone on the portal: any employee who ever opened the application has one. Otherwise
+   * UNVERIFIED and nothing changes (logged with the user id, never a token).
+   */
+  private async mayReinstall(stored: Installation, confirmed: ConfirmedInstall): Promise<void> {
+    const { log } = this.deps;
+    const who = { memberId: stored.memberId, userId: confirmed.userId };
+    // The OAuth server's answer names the portal's address; it must be the one we hold (the request's own
+    // `domain` proves nothing). A portal that moved is learnt through a refresh of the stored pair instead.
+    if (confirmed.domain !== stored.domain) {
+      log.warn({ ...who, domain: confirmed.domain.slice(0, 255) }, 'reinstall refused: the OAuth server names another address for this portal');
+      throw new InstallError('UNVERIFIED', 'the portal address does not match the installation');
+    }
+    let admin: boolean;
+    try {
+      admin = isYes(await this.probe(stored, confirmed).call<boolean | string>('user.admin', {}, { idempotent: true }));
+    } catch (e) {
+      log.warn({ ...who, err: describe(e) }, 'reinstall refused: could not ask the portal whether the installing person is an administrator');
+      if (e instanceof NetworkError) throw new InstallError('OAUTH_UNAVAILABLE', 'the portal could not be reached');
+      throw new InstallError('UNVERIFIED', 'the installing person could not be checked');
+    }
+    if (!admin) {
+      log.warn(who, 'reinstall refused: the installing person is not a portal administrator; the installation stays as it was');
+      throw new InstallError('UNVERIFIED', 'only a portal administrator may reinstall');
+    }
+    log.info(who, 'reinstall by a portal administrator: the installation is replaced');
+  }
+
+  /** A client with the token the OAuth server just confirmed, at the address it named. */
+  private probe(inst: Installation, confirmed: ConfirmedInstall): RestClient {
+    return this.deps.gateway.user(inst.memberId, { ...inst, clientEndpoint: confirmed.clientEndpoint, serverEndpoint: confirmed.serverEndpoint }, {
       accessToken: confirmed.accessToken,
       refreshToken: '',
       expires: confirmed.expires,
@@ -388,8 +423,12 @@ export class Bot {
       domain: confirmed.domain,
       scope: confirmed.scope,
     });
+  }
+
+  /** Who installed: asked of the confirmed portal with the confirmed token, when neither answer said (0: unknown). */
+  private async installerOf(inst: Installation, confirmed: ConfirmedInstall): Promise<number> {
     try {
-      const profile = await probe.call<{ ID?: string | number }>('profile', {}, { idempotent: true });
+      const profile = await this.probe(inst, confirmed).call<{ ID?: string | number }>('profile', {}, { idempotent: true });
       return Number(profile?.ID) || 0;
     } catch (e) {
       this.deps.log.warn({ memberId: inst.memberId, err: describe(e) }, 'could not tell who installed the application');

@@ -510,6 +510,7 @@ export class PortalGateway {
   private readonly appClients = new Map<string, { client: RestClient; accessToken: string }>();
   private readonly webhookClients = new Map<string, RestClient>();
   private readonly refreshes = new Map<string, Promise<TokenState>>();
+  private readonly relearnedAt = new Map<string, number>();
   refreshCount = 0;
 
   constructor(private readonly opts: GatewayOptions) {}
@@ -578,14 +579,19 @@ export class PortalGateway {
     return client;
   }
 
-  /** The client acting as the user behind an event, so the portal enforces that person's rights. */
+  /**
+   * The client acting as the user behind an event, so the portal enforces that person's rights. Its
+   * calls go to the installation's REST address, the one the OAuth server confirmed, never to the
+   * `client_endpoint` the event names: an event is not a witness of where the portal lives (whoever
+   * holds one could otherwise send the user's token, and our trust in the answers, anywhere).
+   */
   user(memberId: string, inst: Installation, auth: UserAuth): RestClient {
     let current: TokenState = {
       accessToken: auth.accessToken,
       refreshToken: auth.refreshToken,
       expires: auth.expires,
-      clientEndpoint: auth.clientEndpoint || inst.clientEndpoint,
-      serverEndpoint: auth.serverEndpoint || inst.serverEndpoint,
+      clientEndpoint: inst.clientEndpoint,
+      serverEndpoint: inst.serverEndpoint,
       scope: auth.scope,
     };
     const refresh = auth.refreshToken
@@ -605,6 +611,27 @@ export class PortalGateway {
     );
   }
 
+  /**
+   * An event named another REST address than the stored one. Events never decide where calls go, but a
+   * portal can move: the stored pair is refreshed (at most once every 10 minutes per portal, so a stream
+   * of such events costs one token request) and the OAuth server's answer says where the portal is now.
+   * True when the stored address changed.
+   */
+  async relearnEndpoint(memberId: string, named: string): Promise<boolean> {
+    const inst = (await this.opts.store.get(memberId))?.installation;
+    if (!inst || inst.auth !== 'oauth' || inst.status !== 'active' || stripSlash(named) === inst.clientEndpoint) return false;
+    const last = this.relearnedAt.get(memberId) ?? -Infinity;
+    if (Date.now() - last < 10 * 60_000) return false;
+    this.relearnedAt.set(memberId, Date.now());
+    this.opts.log.warn({ memberId, named: named.slice(0, 200), stored: inst.clientEndpoint }, 'an event names another REST address than the confirmed one: asking the OAuth server');
+    try {
+      const next = await this.refreshInstallation(memberId);
+      return next.clientEndpoint !== inst.clientEndpoint;
+    } catch {
+      return false;
+    }
+  }
+
   /** Refreshes the stored pair once, however many calls hit `expired_token` together, and saves it at once. */
   private refreshInstallation(memberId: string): Promise<TokenState> {
     let p = this.refreshes.get(memberId);
@@ -615,8 +642,13 @@ export class PortalGateway {
         const inst = data.installation;
         try {
           const next = await this.exchange(memberId, inst.refreshToken, inst);
+          // The OAuth server's answer is the one witness of the portal's address: a portal that moved is learnt here.
+          const domain = hostOf(next.clientEndpoint) || inst.domain;
+          if (next.clientEndpoint !== inst.clientEndpoint) {
+            this.opts.log.warn({ memberId, from: inst.clientEndpoint, to: next.clientEndpoint }, 'the OAuth server names a new REST address for this portal: it is used from now on');
+          }
           await this.opts.store.update(memberId, (d) => {
-            Object.assign(d.installation, next, { status: 'active', updatedAt: new Date().toISOString() });
+            Object.assign(d.installation, next, { domain, status: 'active', updatedAt: new Date().toISOString() });
           });
           const cached = this.appClients.get(memberId);
           if (cached) cached.accessToken = next.accessToken;
@@ -658,13 +690,7 @@ export class PortalGateway {
       throw new PortalError('oauth/token', 'MEMBER_MISMATCH', 200, 'the OAuth server answered for another portal');
     }
     const clientEndpoint = typeof body.client_endpoint === 'string' ? stripSlash(body.client_endpoint) : '';
-    let portalHost = '';
-    try {
-      const url = new URL(clientEndpoint);
-      if (url.protocol === 'https:' || url.protocol === 'http:') portalHost = url.host;
-    } catch {
-      portalHost = '';
-    }
+    const portalHost = hostOf(clientEndpoint);
     if (!portalHost) throw new PortalError('oauth/token', 'NO_ENDPOINT', 200, 'the OAuth server named no portal address');
     const tokens = tokensOf(body, { clientEndpoint, serverEndpoint: '', scope: '' });
     const userId = Number(body.user_id);
@@ -714,6 +740,16 @@ export class PortalGateway {
     const code = body && typeof body.error === 'string' ? body.error : '';
     if (res.status >= 500 || res.status === 429 || !code) throw new NetworkError('oauth/token', code || `HTTP ${res.status}`, true);
     throw new PortalError('oauth/token', code, res.status, String(body?.error_description ?? ''));
+  }
+}
+
+/** The host of an http(s) REST address ('' for anything else). */
+function hostOf(endpoint: string): string {
+  try {
+    const url = new URL(endpoint);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.host : '';
+  } catch {
+    return '';
   }
 }
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InstallError, type Bot } from './bot.js';
 import { EventShapeError, envelopeSchema, installSchema, normalizeEvent, authSchema } from './events.js';
 import { FormError, parseForm } from './form.js';
-import { verifyApplicationToken } from './verify.js';
+import { checkEventTime, verifyApplicationToken } from './verify.js';
 import type { PortalStore } from '../store/types.js';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -49,8 +49,13 @@ export function registerReceiver(app: FastifyInstance, deps: ReceiverDeps): void
       req.log.warn({ memberId: memberId.slice(0, 64), reason: verdict.reason }, 'event refused');
       return bad(reply, 401, 'unverified');
     }
+    const body = req.body as { data?: unknown; ts?: unknown };
+    const fresh = checkEventTime(body.ts, bot.now());
+    if (!fresh.ok) {
+      req.log.warn({ memberId, event: env.data.event.slice(0, 64), reason: fresh.reason, ts: String(body.ts ?? '').slice(0, 20) }, 'event refused: not fresh');
+      return bad(reply, 400, 'stale event');
+    }
     const auth = authSchema.safeParse(env.data.auth);
-    const body = req.body as { data?: unknown };
     let event;
     try {
       event = normalizeEvent(env.data.event, body.data, memberId, auth.success ? auth.data : undefined);
@@ -65,6 +70,13 @@ export function registerReceiver(app: FastifyInstance, deps: ReceiverDeps): void
   app.post('/bitrix/install', { bodyLimit: BODY_LIMIT }, async (req, reply) => {
     const parsed = installSchema.safeParse(req.body);
     if (!parsed.success) return bad(reply, 400, 'malformed install request');
+    // An install names its time like any event; an old one replayed is refused (one without `ts` is let
+    // through: the install request is confirmed with the OAuth server anyway).
+    const ts = (req.body as { ts?: unknown }).ts;
+    if (ts !== undefined && !checkEventTime(ts, bot.now()).ok) {
+      req.log.warn({ memberId: parsed.data.auth.member_id.slice(0, 64) }, 'install refused: not fresh');
+      return bad(reply, 400, 'stale event');
+    }
     try {
       const inst = await bot.install(parsed.data);
       return reply.code(200).send({ status: 'installed', botId: inst.botId });

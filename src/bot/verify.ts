@@ -24,3 +24,25 @@ export function verifyApplicationToken(
   if (installation.uninstalled) return { ok: false, reason: 'uninstalled' };
   return { ok: true };
 }
+
+export type StaleFailure = 'no_ts' | 'stale' | 'future';
+
+/** How old a webhook event may be (a day) and how far ahead of our clock (an hour: clocks drift). */
+export const MAX_EVENT_AGE_SEC = 24 * 3600;
+export const MAX_EVENT_AHEAD_SEC = 3600;
+
+/**
+ * Is the event's `ts` (Unix seconds, a string in form bodies: bitrix24-api.md §3) recent? A captured
+ * event replayed later carries its genuine application token, so the token alone cannot refuse it.
+ * The docs list `ts` in every event envelope; one without it is refused too (a replay that strips it
+ * would otherwise pass). Fetch-mode events are not checked: the bot asks for them itself, and a queue
+ * can rightly hold events from days ago.
+ */
+export function checkEventTime(ts: unknown, now: Date): { ok: true } | { ok: false; reason: StaleFailure } {
+  const raw = typeof ts === 'number' ? String(ts) : typeof ts === 'string' ? ts.trim() : '';
+  if (!/^\d{1,12}$/.test(raw)) return { ok: false, reason: 'no_ts' };
+  const age = Math.floor(now.getTime() / 1000) - Number(raw);
+  if (age > MAX_EVENT_AGE_SEC) return { ok: false, reason: 'stale' };
+  if (age < -MAX_EVENT_AHEAD_SEC) return { ok: false, reason: 'future' };
+  return { ok: true };
+}

@@ -8,7 +8,7 @@ import type { Bot } from './bot.js';
 import { EventShapeError, authSchema, envelopeSchema, normalizeEvent } from './events.js';
 import type { Logger } from './logger.js';
 import { BODY_LIMIT } from './receiver.js';
-import { verifyApplicationToken } from './verify.js';
+import { checkEventTime, verifyApplicationToken } from './verify.js';
 
 /** Where a one-portal bot receives events when PUBLIC_URL is set too (webhook mode). */
 export const ONE_PORTAL_EVENTS_PATH = '/bitrix/portal-events';
@@ -140,6 +140,11 @@ export function registerOnePortalReceiver(
     if (!verdict.ok) {
       req.log.warn({ reason: verdict.reason }, 'event refused');
       return reply.code(401).send({ error: 'unverified' });
+    }
+    const fresh = checkEventTime((req.body as { ts?: unknown }).ts, deps.bot.now());
+    if (!fresh.ok) {
+      req.log.warn({ event: env.data.event.slice(0, 64), reason: fresh.reason }, 'event refused: not fresh');
+      return reply.code(400).send({ error: 'stale event' });
     }
     const auth = authSchema.safeParse(env.data.auth);
     let event;

@@ -151,7 +151,7 @@ describe('verification and malformed input', () => {
         user: { id: String(w.demo.learners[0]), name: 'Anna Petrova', extranet: '0' },
         language: 'en',
       },
-      ts: '1763888100',
+      ts: String(Math.floor(w.emu.clock.now() / 1000)),
       auth: { member_id: memberId, application_token: token, domain: 'x', client_endpoint: 'http://127.0.0.1:1/rest/' },
     });
   }
@@ -288,7 +288,7 @@ describe('verification and malformed input', () => {
     return httpBuildQuery({
       event: 'ONAPPINSTALL',
       data: { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'en' },
-      ts: '1763888100',
+      ts: String(Math.floor(Date.now() / 1000)),
       auth: {
         access_token: randomHex(22),
         refresh_token: randomHex(22),
@@ -525,7 +525,7 @@ function fuzzBody(
       status: 'L',
       application_token: pick([hex(32), appToken]),
     };
-    const env = { event: pick(['ONAPPINSTALL', 'onappinstall']), data: { LANGUAGE_ID: 'en' }, ts: '1', auth };
+    const env = { event: pick(['ONAPPINSTALL', 'onappinstall']), data: { LANGUAGE_ID: 'en' }, ts: String(Math.floor(Date.now() / 1000)), auth };
     return pick([
       { body: httpBuildQuery(env), type: form, path: '/bitrix/install' },
       { body: JSON.stringify(env), type: json, path: '/bitrix/install' },

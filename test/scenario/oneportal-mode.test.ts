@@ -189,7 +189,7 @@ describe('one portal with a public URL (webhook mode)', () => {
         user: { id: String(w.demo.learners[5]), name: 'Felix Garcia', extranet: '0' },
         language: 'en',
       },
-      ts: '1763888100',
+      ts: String(Math.floor(w.emu.clock.now() / 1000)),
       auth: { member_id: w.portal.memberId, application_token: applicationToken, domain: 'x', client_endpoint: 'http://127.0.0.1:1/rest/' },
     });
   }
