@@ -70,8 +70,8 @@ describe('the sandbox API', () => {
 
   it('refuses what a person could not do, and changes nothing', async () => {
     const messages = sb.portal.state.messages.size;
-    // A form post from another site cannot reach the API: only JSON is read.
-    expect((await post('/api/send', `as=${mark}&dialog=${sb.botId}&text=hi`, 'application/x-www-form-urlencoded')).status).toBe(415);
+    // A form post from another site cannot reach the API: without an Origin of our own, only JSON is heard.
+    expect((await post('/api/send', `as=${mark}&dialog=${sb.botId}&text=hi`, 'application/x-www-form-urlencoded')).status).toBe(403);
     expect((await post('/api/send', { as: mark, dialog: String(sb.botId) })).status).toBe(400);
     expect((await post('/api/send', '{not json')).status).toBe(400);
     const foreign = await post('/api/send', { as: anna, dialog: 'chat999', text: 'hello' });
@@ -173,7 +173,7 @@ describe('the sandbox API', () => {
 
     // Refusals change nothing: form posts, the owner, someone not in the group, a group that does not exist.
     const form = await post('/api/control/workgroup-remove', `userId=${chloe}&workgroupId=${wgId}`, 'application/x-www-form-urlencoded');
-    expect(form.status).toBe(415);
+    expect(form.status).toBe(403);
     expect((await post('/api/control/workgroup-remove', { userId: mark, workgroupId: wgId })).status).toBe(400);
     expect((await post('/api/control/workgroup-remove', { userId: anna, workgroupId: wgId })).status).toBe(409);
     expect((await post('/api/control/workgroup-remove', { userId: chloe, workgroupId: 99_999 })).status).toBe(404);

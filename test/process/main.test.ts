@@ -1,5 +1,6 @@
 // The real entry point as a process, as `npm start` runs it: the sandbox by default, one portal from an inbound webhook, a bad configuration.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,45 @@ async function waitFor<T>(what: string, probe: () => T | null | undefined | Prom
   }
 }
 
+/** One raw HTTP request (fetch will not send a Host of our choosing), answered with its status. */
+function raw(url: string, method: string, headers: Record<string, string>, body = ''): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      res.destroy();
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 describe('npm start (src/main.ts as a process)', () => {
+  it("the sandbox refuses other sites' requests and foreign Host names, while its own page works", async () => {
+    const p = start({ DATA_DIR: await tempDir(), SANDBOX_PORT: '0' });
+    const page = await waitFor('the printed address', () => /Chat with the bot:\s+(\S+)/.exec(p.output())?.[1]);
+    const own = new URL(page).host;
+    const api = (path: string) => new URL(path, page).toString();
+    // A page on another site, from a visitor's browser: a bodiless POST, a form post, a JSON post with its Origin.
+    expect(await raw(api('/api/control/reset'), 'POST', { origin: 'http://evil.example' })).toBe(403);
+    expect(await raw(api('/api/control/reset'), 'POST', {})).toBe(403);
+    expect(await raw(api('/api/control/clock'), 'POST', { 'content-type': 'text/plain' }, '{"hours":5}')).toBe(403);
+    expect(await raw(api('/api/control/clock'), 'POST', { 'content-type': 'application/json', origin: 'http://evil.example' }, '{"hours":5}')).toBe(403);
+    // DNS rebinding: evil.example resolving to this machine. The page, the API and the event stream refuse it.
+    for (const path of ['/', '/api/bootstrap', '/api/stream', '/static/app.js']) {
+      expect(await raw(api(path), 'GET', { host: 'evil.example' }), path).toBe(421);
+      expect(await raw(api(path), 'GET', { host: `evil.example:${new URL(page).port}` }), path).toBe(421);
+    }
+    expect(await raw(api('/api/bootstrap'), 'GET', { origin: 'http://evil.example' })).toBe(403);
+    // The page's own requests.
+    expect(await raw(api('/api/bootstrap'), 'GET', { host: own })).toBe(200);
+    expect(await raw(api('/api/bootstrap'), 'GET', { host: own.replace('127.0.0.1', 'localhost') })).toBe(200);
+    expect(await raw(api('/api/control/clock'), 'POST', { 'content-type': 'application/json', origin: `http://${own}` }, '{"hours":1}')).toBe(200);
+    expect(await raw(api('/api/control/clock'), 'POST', { 'content-type': 'application/json' }, '{"hours":1}')).toBe(200);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  });
+
   it('with no portal configured runs the sandbox, prints the page address, serves it, and stops cleanly on SIGTERM', async () => {
     const p = start({ DATA_DIR: await tempDir(), SANDBOX_PORT: '0' });
     const page = await waitFor('the printed address', () => /Chat with the bot:\s+(\S+)/.exec(p.output())?.[1]);

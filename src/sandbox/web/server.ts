@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DriverError, type ActivityEntry, type DemoIds, type Emulator, type Portal, type RateLimitSettings } from '../emulator/index.js';
 import { setMember } from '../emulator/workgroups.js';
+import { hostAllowed, originAllowed } from './guard.js';
 import { Inspector, type InspectorRow } from './inspector.js';
 import { commandsFor, conversationOf, dialogsOf, fullName, peopleOf, workgroupsOf } from './views.js';
 
@@ -164,6 +165,17 @@ export class SandboxWeb {
     // The emulator reads every body as a PHP form; the page speaks JSON only (which also keeps other sites'
     // simple cross-origin form posts out: they cannot send application/json without a preflight we never allow).
     app.removeAllContentTypeParsers();
+    // Every route of the page, the event stream included: our own address only, and only from our own page.
+    app.addHook('onRequest', async (req, reply) => {
+      const address = req.server.server.address();
+      const port = address && typeof address === 'object' ? address.port : 0;
+      const host = req.headers.host;
+      if (!hostAllowed(host, port)) return reply.code(421).send({ error: 'This sandbox answers only at its own address' });
+      const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+      if (!originAllowed(origin, host!, req.method, req.headers['content-type'])) {
+        return reply.code(403).send({ error: 'Requests from other sites are refused' });
+      }
+    });
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
       try {
         done(null, String(body) === '' ? {} : (JSON.parse(String(body)) as unknown));
