@@ -1,6 +1,7 @@
 // The bot's one entry point: handleEvent(event) for the server, the fetch poller, the tests and the sandbox alike.
 import { todayAtOffset } from '../domain/dates.js';
 import { tokenize } from '../domain/args.js';
+import { textProblem } from '../domain/text.js';
 import type { Day, PendingInput } from '../domain/model.js';
 import { pickLanguage, tFor, type Lang } from '../i18n/index.js';
 import { KeyedMutex } from '../store/mutex.js';
@@ -183,6 +184,12 @@ export class Bot {
     const params = r.kind === 'command' ? r.params : r.kind === 'pending' ? text : '';
     const effects = { touched: false };
     const ctx = this.context(ev, data, dialogId, params, r.kind === 'pending' ? text : params, effects);
+    // Half an emoji or a NUL cannot be stored or shown: the person is told, and nothing is done.
+    const problem = textProblem(r.kind === 'pending' ? text : params);
+    if (problem) {
+      await ctx.reply(ctx.t(`common:error.text_${problem}`));
+      return;
+    }
     try {
       await runRoute(r, ctx, registry);
     } catch (e) {

@@ -1,5 +1,6 @@
 // zod schemas for what the portal sends (webhook form strings or fetch-mode JSON) and the typed BotEvent we hand on.
 import { z } from 'zod';
+import { wellFormed } from '../domain/text.js';
 
 // ── scalars: webhook events carry every scalar as a string ("812", "1"/"0"); fetch mode carries native types.
 // Ids are whole numbers of at most 12 digits either way: 1e308, -7, 1.5 or 2^53+1 are not ids.
@@ -160,7 +161,7 @@ export class EventShapeError extends Error {
 }
 
 function toUser(u: z.infer<typeof userSchema>): EventUser {
-  const name = u.name || [u.firstName, u.lastName].filter(Boolean).join(' ') || `#${u.id}`;
+  const name = wellFormed(u.name || [u.firstName, u.lastName].filter(Boolean).join(' ') || `#${u.id}`);
   return { id: u.id, name, extranet: u.extranet || u.type === 'extranet' };
 }
 
@@ -170,7 +171,7 @@ function toChat(c: z.infer<typeof chatSchema> | undefined, fallbackDialogId: str
     dialogId,
     chatId: c?.id ?? 0,
     isPrivate: /^\d+$/.test(dialogId) || c?.type === 'private' || c?.messageType === 'P',
-    title: c?.name ?? '',
+    title: wellFormed(c?.name ?? ''),
     entityType: c?.entityType ?? '',
   };
 }
@@ -231,7 +232,8 @@ export function normalizeEvent(
         messageId: d.message.id,
         commandId: d.command.id,
         command: d.command.command.replace(/^\//, ''),
-        params: d.command.params,
+        // What people type is kept in one Unicode form (NFC), so "Café" composed and decomposed are one name.
+        params: d.command.params.normalize('NFC'),
         context: ctx,
         ...offsetOf(d.message.date),
       };
@@ -248,7 +250,7 @@ export function normalizeEvent(
         user: toUser(d.user),
         chat: toChat(d.chat, String(d.user.id)),
         messageId: d.message.id,
-        text: d.message.text,
+        text: d.message.text.normalize('NFC'),
         ...offsetOf(d.message.date),
       };
     }

@@ -1,4 +1,5 @@
 // Our Reply (text, button rows, card blocks) → the fields of imbot.v2 message methods: BB-code, KEYBOARD, ATTACH.
+import { cutText } from '../domain/text.js';
 
 export type ButtonStyle = 'primary' | 'secondary' | 'alert' | 'base';
 
@@ -44,7 +45,7 @@ export function renderKeyboard(rows: Button[][], botId: number): { BOT_ID: numbe
   for (const row of rows.filter((r) => r.length > 0)) {
     if (items.length > 0) items.push({ TYPE: 'NEWLINE' });
     for (const b of row) {
-      const base: KeyboardButton = { TEXT: b.text.slice(0, 100), DISPLAY: 'LINE' };
+      const base: KeyboardButton = { TEXT: cutText(b.text, 100), DISPLAY: 'LINE' };
       if (b.style) base.BG_COLOR_TOKEN = b.style;
       if ('link' in b) base.LINK = b.link;
       else {

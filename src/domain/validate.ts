@@ -27,12 +27,13 @@ export function textLength(text: string): number {
 
 /** One line: control characters and invisibles removed, every whitespace run (newlines too) made one space, trimmed. */
 export function normalizeLine(text: string): string {
-  return text.replace(INVISIBLE, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+  return text.normalize('NFC').replace(INVISIBLE, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
 }
 
 /** Several lines: `\r\n` → `\n`, controls and invisibles removed, line ends trimmed, at most one blank line in a row, trimmed. */
 export function normalizeText(text: string): string {
   return text
+    .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(INVISIBLE, '')
     .replace(CONTROL, '')

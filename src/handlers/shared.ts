@@ -3,6 +3,7 @@ import type { BotContext } from '../bot/context.js';
 import type { GroupRef } from '../domain/args.js';
 import { escapeBb, mention } from '../domain/bbcode.js';
 import type { StudyGroup } from '../domain/model.js';
+import { nameKey } from '../domain/text.js';
 
 /** Answers "only moderators" and returns false when the caller is not one. */
 export async function requireModerator(ctx: BotContext): Promise<boolean> {
@@ -53,8 +54,8 @@ export async function findGroup(
     if (!g) await replyError(ctx, 'group_missing');
     return g;
   }
-  const wanted = ref.kind === 'name' ? ref.name.trim().toLowerCase() : '';
-  const named = ctx.data.groups.filter((x) => (ref.kind === 'id' ? x.id === ref.id : x.name.toLowerCase() === wanted));
+  const wanted = ref.kind === 'name' ? nameKey(ref.name) : '';
+  const named = ctx.data.groups.filter((x) => (ref.kind === 'id' ? x.id === ref.id : nameKey(x.name) === wanted));
   const matches: StudyGroup[] = [];
   for (const g of named) if (!knows || (await knows(g))) matches.push(g);
   if (matches.length === 1) return matches[0]!;

@@ -11,6 +11,7 @@ import { actsAsCaller } from '../group/caller.js';
 import { mayKnowGroup } from '../group/common.js';
 import { lookupCourseAndGroup } from './refs.js';
 import { mayManageGroup } from './rights.js';
+import { namesMatch } from '../../domain/text.js';
 
 /** Why an attached course was not announced now. */
 type Silence = 'archived' | 'not_yet' | 'ended';
@@ -31,10 +32,10 @@ async function resolve(ctx: BotContext): Promise<{ course: Course; group: StudyG
   const bound = boundGroup(ctx);
   let found = lookupCourseAndGroup(ctx.data.courses, ctx.data.groups, tokens, bound);
   if (!found.ok && found.code === 'group_ambiguous') {
-    const name = String(found.details?.ref ?? '').toLowerCase();
+    const name = String(found.details?.ref ?? '');
     const unknown = new Set<number>();
     for (const g of ctx.data.groups) {
-      if (g.name.toLowerCase() === name && !(await mayKnowGroup(ctx, g, 'use'))) unknown.add(g.id);
+      if (namesMatch(g.name, name) && !(await mayKnowGroup(ctx, g, 'use'))) unknown.add(g.id);
     }
     if (unknown.size > 0) found = lookupCourseAndGroup(ctx.data.courses, ctx.data.groups.filter((g) => !unknown.has(g.id)), tokens, bound);
   }

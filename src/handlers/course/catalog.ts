@@ -7,6 +7,7 @@ import { normalizeLine, validateCourseTitle, validateCourseUrl, validatePrompt }
 import { courseLink, kindSuffix } from '../announce.js';
 import { replyError, requireModerator } from '../shared.js';
 import { lookupCourse, restAfter } from './refs.js';
+import { namesMatch } from '../../domain/text.js';
 
 const KIND_WORDS: Record<string, CourseKind> = { test: 'test', тест: 'test', course: 'course', курс: 'course' };
 export const MAX_PROMPTS = 10;
@@ -37,7 +38,7 @@ export async function addCourse(ctx: BotContext): Promise<void> {
   const now = ctx.now().toISOString();
   const result = await ctx.update((d) => {
     // Typing the same command twice must not make two courses.
-    const same = d.courses.find((c) => c.url === url.value && c.title.toLowerCase() === title.value.toLowerCase());
+    const same = d.courses.find((c) => c.url === url.value && namesMatch(c.title, title.value));
     if (same) return { course: same, created: false };
     d.counters.course += 1;
     const course: Course = {

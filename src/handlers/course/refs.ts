@@ -3,6 +3,7 @@ import { parseGroupRef } from '../../domain/args.js';
 import type { Course, StudyGroup } from '../../domain/model.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import { normalizeLine } from '../../domain/validate.js';
+import { nameKey } from '../../domain/text.js';
 
 export type CourseRefCode = 'course_missing' | 'course_not_found' | 'course_ambiguous';
 export type GroupRefCode = 'group_missing' | 'group_not_found' | 'group_ambiguous';
@@ -17,8 +18,8 @@ export function lookupCourse(courses: readonly Course[], ref: string | undefined
     if (found) return ok(found);
     // A course may be titled "2026": fall through to the title when no id matches.
   }
-  const wanted = text.toLowerCase();
-  const matches = courses.filter((c) => c.title.toLowerCase() === wanted);
+  const wanted = nameKey(text);
+  const matches = courses.filter((c) => nameKey(c.title) === wanted);
   if (matches.length === 1) return ok(matches[0]!);
   if (matches.length > 1) return err('course_ambiguous', { ref: text, id: matches[0]!.id });
   return err('course_not_found', { ref: text });
@@ -39,8 +40,8 @@ export function lookupGroup(groups: readonly StudyGroup[], ref: string | undefin
     if (found) return ok(found);
     if (ref.trim().startsWith('#')) return err('group_not_found', { ref: groupRefText(ref) });
   }
-  const wanted = normalizeLine(ref).toLowerCase();
-  const matches = groups.filter((g) => g.name.toLowerCase() === wanted);
+  const wanted = nameKey(normalizeLine(ref));
+  const matches = groups.filter((g) => nameKey(g.name) === wanted);
   if (matches.length === 1) return ok(matches[0]!);
   if (matches.length > 1) return err('group_ambiguous', { ref: normalizeLine(ref), id: matches[0]!.id });
   return err('group_not_found', { ref: groupRefText(ref) });

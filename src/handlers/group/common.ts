@@ -8,6 +8,7 @@ import type { StudyGroup } from '../../domain/model.js';
 import { canManageGroup, type WorkgroupRole } from '../../domain/permissions.js';
 import { boundGroup, findGroup, replyError } from '../shared.js';
 import { readUsers, readWorkgroup, type PortalUser } from './workgroup.js';
+import { namesMatch } from '../../domain/text.js';
 
 /** How long a button that asks for a value waits for the answer. */
 export const PENDING_TTL_MS = 15 * 60_000;
@@ -127,7 +128,7 @@ export async function groupThenText(ctx: BotContext): Promise<{ ref: GroupRef | 
   let named = false;
   if (ref.kind === 'name') {
     for (const g of ctx.data.groups) {
-      if (g.name.toLowerCase() === ref.name.toLowerCase() && (await mayKnowGroup(ctx, g, 'use'))) {
+      if (namesMatch(g.name, ref.name) && (await mayKnowGroup(ctx, g, 'use'))) {
         named = true;
         break;
       }

@@ -9,6 +9,7 @@ import { replyError, requireModerator } from '../shared.js';
 import { groupCard } from './card.js';
 import { refusalText, restAfter } from './common.js';
 import { createWorkgroup } from './workgroup.js';
+import { nameKey } from '../../domain/text.js';
 
 /** The name as typed: `"Spring cohort"` loses its quotes, `Spring cohort 2026` needs none. */
 export function nameFrom(raw: string): string {
@@ -16,10 +17,10 @@ export function nameFrom(raw: string): string {
   return tokens.length === 1 ? tokens[0]! : raw;
 }
 
-/** Another group of this portal already called that (case-insensitive), which would make names ambiguous. */
+/** Another group of this portal already called that (as people read names: domain/text.ts nameKey), which would make names ambiguous. */
 export function sameName(ctx: BotContext, name: string, exceptId = 0): StudyGroup | undefined {
-  const wanted = name.toLowerCase();
-  return ctx.data.groups.find((g) => g.id !== exceptId && g.name.toLowerCase() === wanted);
+  const wanted = nameKey(name);
+  return ctx.data.groups.find((g) => g.id !== exceptId && nameKey(g.name) === wanted);
 }
 
 export async function create(ctx: BotContext): Promise<void> {

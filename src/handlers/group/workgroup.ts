@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PortalError, type BatchCall, type RestClient } from '../../bot/portal.js';
 import type { Privacy } from '../../domain/model.js';
 import type { WorkgroupRole } from '../../domain/permissions.js';
+import { wellFormed } from '../../domain/text.js';
 
 const num = z.coerce.number().int();
 const flag = z
@@ -95,7 +96,7 @@ function viewOf(raw: unknown, callerId?: number): WorkgroupView | null {
   const perms = g.INITIATE_PERMS;
   return {
     id: g.ID,
-    name: g.NAME,
+    name: wellFormed(g.NAME),
     description: g.DESCRIPTION,
     ownerId,
     privacy: privacyOf(g.VISIBLE, g.OPENED),
@@ -187,7 +188,7 @@ const myGroupSchema = z.array(z.object({ GROUP_ID: num, GROUP_NAME: z.string().d
 export async function callerWorkgroups(rest: RestClient): Promise<Array<{ id: number; name: string; role: WorkgroupRole | null }>> {
   const raw = await rest.call<unknown>('sonet_group.user.groups', {}, { idempotent: true });
   const parsed = myGroupSchema.safeParse(raw);
-  return parsed.success ? parsed.data.map((g) => ({ id: g.GROUP_ID, name: g.GROUP_NAME, role: g.ROLE })) : [];
+  return parsed.success ? parsed.data.map((g) => ({ id: g.GROUP_ID, name: wellFormed(g.GROUP_NAME), role: g.ROLE })) : [];
 }
 
 const memberRowsSchema = z.array(z.object({ USER_ID: num, ROLE: role }));
@@ -216,7 +217,7 @@ export async function allWorkgroups(rest: RestClient, excludeIds: number[]): Pro
   if (excludeIds.length > 0) params.FILTER = { '!ID': excludeIds };
   const raw = await rest.call<unknown>('sonet_group.get', params, { idempotent: true });
   const parsed = groupListSchema.safeParse(raw);
-  return parsed.success ? parsed.data.map((g) => ({ id: g.ID, name: g.NAME })) : [];
+  return parsed.success ? parsed.data.map((g) => ({ id: g.ID, name: wellFormed(g.NAME) })) : [];
 }
 
 /** What the portal did for one person of a bulk membership call. */

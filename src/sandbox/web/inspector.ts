@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ActivityEntry, EventLogEntry, OAuthLogEntry, RequestLogEntry } from '../emulator/index.js';
 import { maskSecrets, maskUrl } from './mask.js';
+import { cutText } from '../../domain/text.js';
 
 export type RowKind = 'event' | 'rest' | 'oauth';
 
@@ -42,7 +43,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function clip(text: string, max = 90): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return cutText(flat, max);
 }
 
 function str(value: unknown): string {

@@ -1,6 +1,7 @@
 // What the sandbox page shows, built from the emulated portal: people, a person's dialogs, messages, feeds, commands.
 import type { Portal } from '../emulator/index.js';
 import type { ChatRecord, KeyboardButton, MessageRecord, UserRecord, WorkgroupRecord } from '../emulator/types.js';
+import { cutText } from '../../domain/text.js';
 
 export type PersonRole = 'admin' | 'moderator' | 'learner' | 'external';
 
@@ -105,12 +106,12 @@ function nameOf(portal: Portal, id: number): string {
 
 /** BB-code to a one-line preview for the dialog list. */
 export function plainPreview(text: string): string {
-  return text
+  const flat = text
     .replace(/\[br\]/gi, ' ')
     .replace(/\[(\/?)(b|i|u|s|code|quote|size|color|url|user|chat|context|send|put|call|img|icon|timestamp|disk)(=[^\]]*)?\]/gi, '')
     .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 120);
+    .trim();
+  return cutText(flat, 120);
 }
 
 /** Everyone who can be acted as; the role is the bot's view (portal admin, named moderator) or the portal's (extranet). */
