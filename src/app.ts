@@ -3,11 +3,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Bot } from './bot/bot.js';
 import { REDACT_PATHS } from './bot/logger.js';
 import { BODY_LIMIT, registerBodyParsers, registerReceiver } from './bot/receiver.js';
+import type { Intake } from './bot/intake.js';
 import type { PortalStore } from './store/types.js';
 
 export interface AppDeps {
   bot: Bot;
   store: PortalStore;
+  intake: Intake;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -32,6 +34,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
-  registerReceiver(app, { bot: deps.bot, store: deps.store });
+  registerReceiver(app, { bot: deps.bot, store: deps.store, intake: deps.intake });
   return app;
 }

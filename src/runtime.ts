@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions } from './app.js';
 import { Bot, describe } from './bot/bot.js';
+import { Intake } from './bot/intake.js';
 import type { Logger } from './bot/logger.js';
 import { FetchPoller, Pollers, type PollerPace, type PollerTimers } from './bot/poller.js';
 import { PortalGateway } from './bot/portal.js';
@@ -19,10 +20,13 @@ import { registry as defaultRegistry } from './handlers/index.js';
 import { MANIFEST_REVISION } from './handlers/manifest.js';
 import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
+import { FileInbox } from './store/inbox.js';
 import type { PortalStore } from './store/types.js';
 
 export interface RuntimeOptions {
   dataDir: string;
+  /** false: webhook events are kept in memory only until handled (the benchmark's baseline; never in production). */
+  inbox?: boolean;
   store?: PortalStore;
   /** Address the portal posts events to (PUBLIC_URL + /bitrix/events); null → fetch mode. */
   eventsUrl: string | null;
@@ -126,9 +130,11 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       else void pollers.stop(inst.memberId);
     },
   });
-  const app = buildApp({ bot, store, logger: loggerOptions(o.logLevel) });
+  const inbox = o.inbox === false ? null : new FileInbox(o.dataDir);
+  const intake = new Intake({ bot, store, inbox, log: logProxy });
+  const app = buildApp({ bot, store, intake, logger: loggerOptions(o.logLevel) });
   let botToken: string | null = null;
-  if (onePortal) registerOnePortalReceiver(app, { bot, store, memberId: onePortal.memberId, botToken: () => botToken });
+  if (onePortal) registerOnePortalReceiver(app, { bot, store, intake, memberId: onePortal.memberId, botToken: () => botToken });
   log = app.log as unknown as Logger;
   const now = o.now ?? (() => new Date());
   const scheduler = new Scheduler({
@@ -205,6 +211,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     log: logProxy,
     onePortal,
     async start() {
+      // What a crash left in the inboxes is handled first, in order, before anything new.
+      await intake.recoverAll();
       if (onePortal && o.webhook) await startOnePortal(onePortal, o.webhook);
       else {
         for (const memberId of await store.list()) {
@@ -223,6 +231,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await pollers.stopAll();
       await app.close();
       await bot.idle();
+      await inbox?.close();
     },
   };
 }

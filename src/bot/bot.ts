@@ -44,6 +44,8 @@ export interface HandleOptions {
    * be reached, before it changed anything, is undone and reported as 'retry' instead of answered.
    */
   retryable?: boolean;
+  /** The event's number in the portal's durable inbox: recorded with its `processed` key, in one write. */
+  inboxSeq?: number;
 }
 
 /** Thrown inside dispatch when a retryable event should be fetched again. */
@@ -82,9 +84,9 @@ export class Bot {
     this.deps.eventsUrl = url;
   }
 
-  /** Acknowledge first, work after: events of one portal are handled one at a time, in arrival order. */
-  enqueue(ev: BotEvent): void {
-    void this.queue.run(ev.memberId, () => this.handleEvent(ev));
+  /** Runs `task` in the portal's event order (the intake hands inbox entries on this way). */
+  enqueueTask(memberId: string, task: () => Promise<unknown>): void {
+    void this.queue.run(memberId, task);
   }
 
   /** Resolves when every queued event has been handled (tests, graceful shutdown). */
@@ -122,19 +124,13 @@ export class Bot {
       // An event for some other bot of the same application is not ours to answer.
       if (data.installation.botId !== null && ev.botId !== data.installation.botId) return 'done';
       if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return 'done';
-      // The key is saved BEFORE the handler runs, on purpose: a crash (or kill) mid-handler leaves the
-      // event marked as handled, so it is never run twice — at-most-once for that rare case, since a
-      // half-done handler repeated could post twice or change things twice. The price: such an event may
-      // go unanswered. Failures we can see are not lost that way: in fetch mode a portal that could not be
-      // reached before anything changed gets the key taken back and the event fetched again (`dispatch`).
-      if (ev.dedupeKey) {
-        const key = ev.dedupeKey;
-        await store.update(ev.memberId, (d) => {
-          d.processed.push(key);
-          if (d.processed.length > PROCESSED_LIMIT) d.processed.splice(0, d.processed.length - PROCESSED_LIMIT);
-        });
-      }
-      await this.dispatch(ev, opts);
+      if (opts.inboxSeq !== undefined && (data.inboxDone ?? 0) >= opts.inboxSeq) return 'done';
+      // "Handled" (the processed key, the inbox number) is written in the same write as the handler's
+      // first change (see context().update), so a crash leaves both or neither: an event killed before
+      // it changed anything runs again after the restart, one killed after is not run twice.
+      const marker: Marker = { key: ev.dedupeKey, seq: opts.inboxSeq, written: false };
+      await this.dispatch(ev, opts, marker);
+      if (!marker.written && (marker.key || marker.seq !== undefined)) await store.update(ev.memberId, (d) => applyMarker(d, marker));
       return 'done';
     } catch (e) {
       if (e instanceof RetryLater) {
@@ -146,7 +142,7 @@ export class Bot {
     }
   }
 
-  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, opts: HandleOptions): Promise<void> {
+  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, opts: HandleOptions, marker: Marker): Promise<void> {
     const { store, registry } = this.deps;
     let data = (await store.get(ev.memberId))!;
     if (ev.auth?.clientEndpoint && (await this.deps.gateway.relearnEndpoint(ev.memberId, ev.auth.clientEndpoint))) {
@@ -182,7 +178,7 @@ export class Bot {
       });
     }
     const params = r.kind === 'command' ? r.params : r.kind === 'pending' ? text : '';
-    const effects = { touched: false };
+    const effects = { touched: false, marker };
     const ctx = this.context(ev, data, dialogId, params, r.kind === 'pending' ? text : params, effects);
     // Half an emoji or a NUL cannot be stored or shown: the person is told, and nothing is done.
     const problem = textProblem(r.kind === 'pending' ? text : params);
@@ -195,11 +191,12 @@ export class Bot {
     } catch (e) {
       if (opts.retryable && isTransient(e) && !effects.touched) {
         // Nothing happened yet, so the whole event can run again later: forget that we saw it.
-        const key = ev.dedupeKey;
-        await store.update(ev.memberId, (d) => {
-          if (key) d.processed = d.processed.filter((k) => k !== key);
-          if (abandoned.length > 0 && !d.pending.some(mine)) d.pending = livePending([...d.pending, ...abandoned], nowIso);
-        });
+        if (abandoned.length > 0) {
+          await store.update(ev.memberId, (d) => {
+            if (!d.pending.some(mine)) d.pending = livePending([...d.pending, ...abandoned], nowIso);
+          });
+        }
+        marker.written = true; // nothing to mark: the event is to be fetched again
         throw new RetryLater('portal unreachable', { cause: e });
       }
       this.deps.log.error({ memberId: ev.memberId, route: r.kind, err: describe(e) }, 'handler failed');
@@ -228,7 +225,7 @@ export class Bot {
     params: string,
     text: string,
     /** Set once the handler changed something (stored data, or a REST call that is not safe to repeat). */
-    effects: { touched: boolean } = { touched: false },
+    effects: { touched: boolean; marker?: Marker } = { touched: false },
   ): BotContext {
     const lang = pickLanguage(ev.language, data.installation.language, this.deps.defaultLang);
     const memberId = ev.memberId;
@@ -283,14 +280,20 @@ export class Bot {
         });
       },
       async update(mutate) {
+        const marker = effects.marker && !effects.marker.written ? effects.marker : null;
         const out = await self.deps.store.update(memberId, async (d) => {
           const result = await mutate(d);
           // Every handler write drops expired questions on the way (the same list when none has expired).
           d.pending = livePending(d.pending, self.now().toISOString());
+          if (marker) applyMarker(d, marker);
           return result;
         });
+        if (marker) marker.written = true;
         effects.touched = true;
         return out;
+      },
+      async note(mutate) {
+        await self.deps.store.update(memberId, (d) => void mutate(d));
       },
       now: () => self.now(),
       today: (): Day => todayAtOffset(self.now(), data.installation.utcOffset ?? 0),
@@ -554,6 +557,22 @@ function tracked(client: RestClient, effects: { touched: boolean }): RestClient 
       }
     },
   };
+}
+
+/** That an event was handled: its `processed` key and its number in the durable inbox. */
+interface Marker {
+  key: string | null;
+  seq: number | undefined;
+  /** Written already (with the handler's first change), or not to be written (the event runs again). */
+  written: boolean;
+}
+
+function applyMarker(d: PortalData, m: Marker): void {
+  if (m.key && !d.processed.includes(m.key)) {
+    d.processed.push(m.key);
+    if (d.processed.length > PROCESSED_LIMIT) d.processed.splice(0, d.processed.length - PROCESSED_LIMIT);
+  }
+  if (m.seq !== undefined && m.seq > (d.inboxDone ?? 0)) d.inboxDone = m.seq;
 }
 
 /** A RestClient that resolves the installation's client on first use. */

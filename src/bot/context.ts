@@ -51,6 +51,11 @@ export interface BotContext {
   edit(messageId: number, reply: Reply): Promise<void>;
   /** Changes the portal's stored data atomically (serialized per portal). */
   update<R>(mutate: (data: PortalData) => R): Promise<R>;
+  /**
+   * A write that is not yet the event's change (an intent noted before a call that creates something
+   * in Bitrix24): unlike `update`, it does not mark the event handled, so a crash after it replays the event.
+   */
+  note(mutate: (data: PortalData) => void): Promise<void>;
   now(): Date;
   today(): Day;
 }

@@ -31,3 +31,54 @@ export function parseForm(body: string): Record<string, unknown> {
 export function encodeForm(value: Record<string, unknown>): string {
   return qs.stringify(value, { encodeValuesOnly: true, arrayFormat: 'indices' });
 }
+
+/** What the intake needs before it acknowledges: who sent it, with which token, what, and when. */
+export interface EnvelopeFields {
+  event: string;
+  memberId: string;
+  applicationToken: string;
+  ts: string;
+}
+
+const ENVELOPE_KEYS: Record<string, keyof EnvelopeFields> = {
+  event: 'event',
+  ts: 'ts',
+  'auth[member_id]': 'memberId',
+  'auth[application_token]': 'applicationToken',
+};
+
+/**
+ * The four top-level fields of a form body, read without parsing the rest (a message event has
+ * about a hundred keys; parsing them all before answering was most of the intake's cost). The
+ * first occurrence of a key wins; a value that cannot be decoded is left empty, so the event is refused.
+ */
+export function envelopeFields(body: string): EnvelopeFields {
+  const out: EnvelopeFields = { event: '', memberId: '', applicationToken: '', ts: '' };
+  const seen = new Set<string>();
+  let start = 0;
+  while (start <= body.length && seen.size < 4) {
+    let end = body.indexOf('&', start);
+    if (end === -1) end = body.length;
+    const eq = body.indexOf('=', start);
+    const keyEnd = eq === -1 || eq > end ? end : eq;
+    // Keys of interest begin with e, t or a (auth%5B… or auth[…): anything else is skipped undecoded.
+    const c = body.charCodeAt(start);
+    if (c === 101 || c === 116 || c === 97) {
+      const field = ENVELOPE_KEYS[decode(body.slice(start, keyEnd))];
+      if (field && !seen.has(field)) {
+        seen.add(field);
+        out[field] = keyEnd === end ? '' : decode(body.slice(keyEnd + 1, end));
+      }
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return '';
+  }
+}

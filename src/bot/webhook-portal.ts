@@ -1,14 +1,14 @@
 // One-portal mode: the bot runs for one portal through an inbound webhook and its own botToken, with no application.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { PRIVATE_DIR, writePrivateAtomic } from '../store/files.js';
 import { emptyPortal, type Installation, type PortalStore } from '../store/types.js';
 import type { Bot } from './bot.js';
-import { EventShapeError, authSchema, envelopeSchema, normalizeEvent } from './events.js';
+import type { Intake } from './intake.js';
 import type { Logger } from './logger.js';
-import { BODY_LIMIT } from './receiver.js';
-import { checkEventTime, verifyApplicationToken } from './verify.js';
+import { BODY_LIMIT, rawBodies, receiveEvent, type VerifiedIntakeDeps } from './receiver.js';
 
 /** Where a one-portal bot receives events when PUBLIC_URL is set too (webhook mode). */
 export const ONE_PORTAL_EVENTS_PATH = '/bitrix/portal-events';
@@ -71,10 +71,8 @@ export async function loadBotToken(dataDir: string, configured: string | undefin
     return saved;
   }
   const token = randomBytes(16).toString('hex');
-  await mkdir(dataDir, { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${token}\n`, { mode: 0o600 });
-  await rename(tmp, file);
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR });
+  await writePrivateAtomic(file, `${token}\n`);
   log.warn({ file }, 'generated a bot token and saved it; keep this file (or set B24_BOT_TOKEN to its content): it owns the bot');
   return token;
 }
@@ -126,35 +124,20 @@ export async function ensureWebhookInstallation(
  */
 export function registerOnePortalReceiver(
   app: FastifyInstance,
-  deps: { bot: Bot; store: PortalStore; memberId: string; botToken: () => string | null },
+  deps: { bot: Bot; store: PortalStore; intake: Intake; memberId: string; botToken: () => string | null },
 ): void {
-  app.post(ONE_PORTAL_EVENTS_PATH, { bodyLimit: BODY_LIMIT }, async (req, reply) => {
-    const env = envelopeSchema.safeParse(req.body);
-    if (!env.success) return reply.code(400).send({ error: 'malformed event' });
-    const data = await deps.store.get(deps.memberId);
-    const token = deps.botToken();
-    const verdict = verifyApplicationToken(
-      env.data.auth.application_token,
-      data && token ? { applicationToken: webhookApplicationToken(token), uninstalled: data.installation.status === 'uninstalled' } : undefined,
-    );
-    if (!verdict.ok) {
-      req.log.warn({ reason: verdict.reason }, 'event refused');
-      return reply.code(401).send({ error: 'unverified' });
-    }
-    const fresh = checkEventTime((req.body as { ts?: unknown }).ts, deps.bot.now());
-    if (!fresh.ok) {
-      req.log.warn({ event: env.data.event.slice(0, 64), reason: fresh.reason }, 'event refused: not fresh');
-      return reply.code(400).send({ error: 'stale event' });
-    }
-    const auth = authSchema.safeParse(env.data.auth);
-    let event;
-    try {
-      event = normalizeEvent(env.data.event, (req.body as { data?: unknown }).data, deps.memberId, auth.success ? auth.data : undefined);
-    } catch (e) {
-      if (e instanceof EventShapeError) return reply.code(400).send({ error: 'malformed event' });
-      throw e;
-    }
-    deps.bot.enqueue(event);
-    return reply.code(200).send({ status: 'ok' });
+  void app.register(async (child) => {
+    await rawBodies(child);
+    const verified: VerifiedIntakeDeps = {
+      intake: deps.intake,
+      now: () => deps.bot.now(),
+      keyOf: () => deps.memberId,
+      trust: async () => {
+        const data = await deps.store.get(deps.memberId);
+        const token = deps.botToken();
+        return data && token ? { applicationToken: webhookApplicationToken(token), uninstalled: data.installation.status === 'uninstalled' } : undefined;
+      },
+    };
+    child.post(ONE_PORTAL_EVENTS_PATH, { bodyLimit: BODY_LIMIT }, (req, reply) => receiveEvent(verified, req, reply));
   });
 }

@@ -1,10 +1,11 @@
 // lowdb PortalStore: one JSON file per portal under DATA_DIR/portals, atomic writes serialized per file.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { draftOf } from './draft.js';
+import { PRIVATE_DIR, removeLeftovers, tightenDir, writePrivateAtomic } from './files.js';
 import { KeyedMutex } from './mutex.js';
 import { PortalNotFoundError, type PortalData, type PortalStore } from './types.js';
 
@@ -61,19 +62,16 @@ class PartsEncoder {
 }
 
 /**
- * The lowdb adapter of one portal's file. A write goes to a temporary file renamed over the old one
- * (as lowdb's own JSONFile does), so a reader or a crash finds the old file or the new, never a mix.
+ * The lowdb adapter of one portal's file. A write goes to a private temp file, fsync'd, renamed over
+ * the old one, and the folder fsync'd (store/files.ts), so a reader or a crash finds the old file or
+ * the new, never a mix, and a write that returned survives a power cut.
  * Writes of one file never overlap: the store makes them under its per-portal mutex.
  */
 class PortalFile implements Adapter<PortalData | null> {
-  private readonly temp: string;
-
   constructor(
     private readonly path: string,
     private readonly encoder: PartsEncoder,
-  ) {
-    this.temp = join(dirname(path), `.${basename(path)}.tmp`);
-  }
+  ) {}
 
   async read(): Promise<PortalData | null> {
     try {
@@ -85,8 +83,7 @@ class PortalFile implements Adapter<PortalData | null> {
   }
 
   async write(data: PortalData | null): Promise<void> {
-    await writeFile(this.temp, this.encoder.whole(data));
-    await rename(this.temp, this.path);
+    await writePrivateAtomic(this.path, this.encoder.whole(data));
   }
 }
 
@@ -109,8 +106,13 @@ export class FilePortalStore implements PortalStore {
     this.dir = join(dataDir, 'portals');
   }
 
+  /** The folder, private, with its files tightened and a crash's temp files gone (once, at first use). */
   private ensureDir(): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+    this.ready ??= (async () => {
+      await mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR });
+      await removeLeftovers(this.dir);
+      await tightenDir(this.dir);
+    })();
     return this.ready;
   }
 

@@ -33,6 +33,15 @@ export interface Installation {
   updatedAt: string;
 }
 
+/** A workgroup about to be created for an event: its name and owner find it again with sonet_group.get. */
+export interface Intent {
+  key: string;
+  kind: 'workgroup';
+  name: string;
+  ownerId: number;
+  at: string;
+}
+
 export interface KnownUser {
   name: string;
   extranet: boolean;
@@ -52,6 +61,16 @@ export interface PortalData {
   sent: string[];
   /** Recently handled event keys, newest last (bounded): at-least-once delivery becomes exactly-once handling. */
   processed: string[];
+  /**
+   * The durable inbox (store/inbox.ts): the number of the last webhook event whose handling began,
+   * written in the same write as its `processed` key. Absent: none yet.
+   */
+  inboxDone?: number;
+  /**
+   * What a handler is about to make in Bitrix24, noted before the call (keyed by the event), so a
+   * replay after a crash between the call and the store write adopts what the first try made.
+   */
+  intents?: Intent[];
   counters: PortalCounters;
   /** fetch mode: the offset to pass to the next imbot.v2.Event.get. */
   fetchOffset: number | null;

@@ -62,6 +62,8 @@ export interface WorldOptions {
   registry?: RuntimeOptions['registry'];
   /** Run the runtime's own scheduler from start() (as main.ts does); off by default so tests tick by hand. */
   schedule?: RuntimeOptions['schedule'];
+  /** false: no durable inbox (the intake benchmark's baseline). */
+  inbox?: boolean;
 }
 
 function defaultMode(): WorldMode {
@@ -92,6 +94,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     ...(o.pollerPace ? { pollerPace: o.pollerPace } : {}),
     ...(o.schedule ? { schedule: o.schedule } : {}),
     ...(o.registry ? { registry: o.registry } : {}),
+    ...(o.inbox === false ? { inbox: false } : {}),
   };
   let mode = o.mode ?? defaultMode();
   const onePortal = mode === 'oneportal' || mode === 'oneportal-webhook';

@@ -220,6 +220,19 @@ export async function allWorkgroups(rest: RestClient, excludeIds: number[]): Pro
   return parsed.success ? parsed.data.map((g) => ({ id: g.ID, name: wellFormed(g.NAME) })) : [];
 }
 
+const ownedSchema = z.array(z.object({ ID: num, NAME: z.string().default(''), OWNER_ID: num.optional() }));
+
+/**
+ * The newest workgroup called exactly `name` and owned by `ownerId` (null: none), for adopting what a
+ * crashed first try of `/group create` made.
+ */
+export async function findOwnedWorkgroup(rest: RestClient, name: string, ownerId: number): Promise<number | null> {
+  const raw = await rest.call<unknown>('sonet_group.get', { ORDER: { ID: 'DESC' }, FILTER: { '=NAME': name, OWNER_ID: ownerId } }, { idempotent: true });
+  const parsed = ownedSchema.safeParse(raw);
+  const found = parsed.success ? parsed.data.find((g) => g.NAME === name && (g.OWNER_ID === undefined || g.OWNER_ID === ownerId)) : undefined;
+  return found ? found.ID : null;
+}
+
 /** What the portal did for one person of a bulk membership call. */
 export type MemberOutcome =
   | { kind: 'done' }

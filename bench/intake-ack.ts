@@ -1,0 +1,137 @@
+// Webhook intake with the durable inbox, side by side in one run with a bare fastify 5 route answering the
+// same body without work, and with the inbox off: events per second (10 keep-alive connections, as fast as
+// they go) and ack latency p50/p99 at a steady 1,000 events/s. fsync is on, as in production.
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { httpBuildQuery } from '../src/sandbox/emulator/index.js';
+import { startWorld, type World } from '../test/helpers/world.js';
+import { percentile, round } from './_util.js';
+
+const CONNECTIONS = 10;
+const BURST = 6000;
+const RATE = 1000;
+const STEADY_SECONDS = 3;
+
+/** A real ONIMBOTV2COMMANDADD form body (about 3.9 KB) for another bot of the application: verified,
+ * kept and acknowledged like any, then dropped by the handler, so the figures are the intake's alone. */
+function eventBody(w: World, n: number): string {
+  const installation = w.portal.state.installations.get(w.clientId)!;
+  const user = w.demo.learners[0];
+  const text = `/help ${'lorem ipsum dolor sit amet '.repeat(40)}`.trim();
+  return httpBuildQuery({
+    event: 'ONIMBOTV2COMMANDADD',
+    event_handler_id: '7',
+    data: {
+      bot: { id: String(w.botId + 1000), code: 'other_bot', auth: w.portal.issueAuthBlock(installation, w.botId + 1000, true) },
+      command: { id: '11', command: '/help', params: text.slice(6), context: 'textarea' },
+      message: { id: String(5_000_000 + n), chatId: '77', authorId: String(user), text, date: new Date().toISOString() },
+      chat: { id: '77', dialogId: String(user), name: 'Anna Petrova', type: 'private', messageType: 'P', entityType: '', entityId: '' },
+      user: { id: String(user), name: 'Anna Petrova', firstName: 'Anna', lastName: 'Petrova', extranet: 'N', bot: 'N', type: 'employee', workPosition: 'Sales manager' },
+      language: 'en',
+    },
+    ts: String(Math.floor(w.emu.clock.now() / 1000)),
+    auth: w.portal.issueAuthBlock(installation, user, true),
+  });
+}
+
+function post(agent: Agent, url: URL, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** As fast as 10 connections go: events per second. */
+async function burst(url: URL, body: string): Promise<number> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  let sent = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (sent < BURST) {
+        sent++;
+        if ((await post(agent, url, body)) !== 200) failed++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  if (failed > 0) throw new Error(`${failed} of ${BURST} requests were not answered 200`);
+  return BURST / seconds;
+}
+
+/** A steady 1,000 events/s: each ack's latency. */
+async function steady(url: URL, body: string): Promise<{ p50: number; p99: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 50 });
+  const latencies: number[] = [];
+  const total = RATE * STEADY_SECONDS;
+  const pending: Array<Promise<void>> = [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const start = performance.now();
+    pending.push(post(agent, url, body).then(() => void latencies.push(performance.now() - start)));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+export async function run(): Promise<Record<string, number | string>> {
+  const bare = Fastify();
+  bare.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, b, done) => done(null, b));
+  bare.post('/bare', async () => ({ status: 'ok' }));
+  const bareUrl = new URL('/bare', await bare.listen({ port: 0, host: '127.0.0.1' }));
+  const durable = await startWorld({ mode: 'webhook' });
+  const memory = await startWorld({ mode: 'webhook', inbox: false });
+  try {
+    const rows: Record<string, { events_per_s: number; ack_p50_ms: number; ack_p99_ms: number }> = {};
+    const targets: Array<[string, URL, string, World | null]> = [
+      ['bare fastify 5', bareUrl, eventBody(durable, 0), null],
+      ['bot, durable inbox (fsync)', new URL('/bitrix/events', durable.botUrl), eventBody(durable, 1), durable],
+      ['bot, inbox off', new URL('/bitrix/events', memory.botUrl), eventBody(memory, 1), memory],
+    ];
+    // Warm-up, then each measured in turn.
+    for (const [, url, body, w] of targets) {
+      for (let i = 0; i < 300; i++) await post(new Agent({ keepAlive: false }), url, body);
+      await w?.settle();
+    }
+    for (const [name, url, body, w] of targets) {
+      const rate = await burst(url, body);
+      await w?.settle();
+      const lat = await steady(url, body);
+      await w?.settle();
+      rows[name] = { events_per_s: Math.round(rate), ack_p50_ms: round(lat.p50), ack_p99_ms: round(lat.p99) };
+    }
+    console.log(`body ${Buffer.byteLength(targets[1]![2])} bytes, ${CONNECTIONS} connections, ${BURST} events; latency at ${RATE}/s for ${STEADY_SECONDS} s`);
+    console.table(rows);
+    const bareRate = rows['bare fastify 5']!.events_per_s;
+    const mine = rows['bot, durable inbox (fsync)']!;
+    return {
+      bare_events_per_s: bareRate,
+      durable_events_per_s: mine.events_per_s,
+      durable_share_of_bare_pct: round((mine.events_per_s / bareRate) * 100),
+      durable_ack_p50_ms: mine.ack_p50_ms,
+      durable_ack_p99_ms: mine.ack_p99_ms,
+      inbox_off_events_per_s: rows['bot, inbox off']!.events_per_s,
+      inbox_off_ack_p99_ms: rows['bot, inbox off']!.ack_p99_ms,
+    };
+  } finally {
+    await durable.close();
+    await memory.close();
+    await bare.close();
+  }
+}

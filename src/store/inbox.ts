@@ -1,0 +1,238 @@
+// The durable inbox: a verified webhook event is appended to its portal's file and fsync'd before the
+// portal gets its 200, since Bitrix24 never sends an acknowledged event again.
+import { mkdir, open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileNameFor } from './file.js';
+import { FSYNC, fsyncDir, PRIVATE_DIR, PRIVATE_FILE, tightenDir } from './files.js';
+
+/** One kept event: its number in the portal's inbox, how its body is encoded, the body as it arrived. */
+export interface InboxEntry {
+  seq: number;
+  type: 'form' | 'json';
+  body: string;
+}
+
+export interface InboxOptions {
+  /** Once everything is handled, a file past this size is emptied (default 256 KiB). */
+  compactBytes?: number;
+  /** With events still waiting, a file past this size is rewritten with only those (default 8 MiB). */
+  rewriteBytes?: number;
+}
+
+interface Waiter {
+  line: Buffer;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** One portal's file: appends are grouped, so one fsync covers every event that arrived meanwhile. */
+class PortalInbox {
+  nextSeq: number;
+  handledSeq: number;
+  size: number;
+  private queue: Waiter[] = [];
+  /** Every operation on the file (a group of appends, a compaction) runs after the one before. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private flushing = false;
+
+  constructor(
+    readonly path: string,
+    private fh: FileHandle,
+    lastSeq: number,
+    handledSeq: number,
+    size: number,
+    private readonly opts: Required<InboxOptions>,
+  ) {
+    this.nextSeq = lastSeq + 1;
+    this.handledSeq = handledSeq;
+    this.size = size;
+  }
+
+  append(type: InboxEntry['type'], body: string): { seq: number; written: Promise<void> } {
+    const seq = this.nextSeq++;
+    const line = Buffer.from(`${JSON.stringify({ s: seq, t: type, b: body })}\n`);
+    const written = new Promise<void>((resolve, reject) => this.queue.push({ line, resolve, reject }));
+    if (!this.flushing) {
+      this.flushing = true;
+      this.chain = this.chain.then(() => this.flush());
+    }
+    return { seq, written };
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0);
+      const bytes = Buffer.concat(batch.map((w) => w.line));
+      try {
+        await this.fh.write(bytes, 0, bytes.length, null);
+        if (FSYNC) await this.fh.datasync();
+        this.size += bytes.length;
+        for (const w of batch) w.resolve();
+      } catch (e) {
+        // ENOSPC and the like: none of these is kept, so none may be acknowledged. What was written of
+        // them is cut off again, so a later append does not follow a torn line.
+        await this.fh.truncate(this.size).catch(() => undefined);
+        for (const w of batch) w.reject(e);
+      }
+    }
+    this.flushing = false;
+  }
+
+  /** Everything up to `seq` is handled: an inbox with nothing left waiting and grown large is emptied. */
+  handled(seq: number): Promise<void> {
+    if (seq > this.handledSeq) this.handledSeq = seq;
+    const idle = this.handledSeq >= this.nextSeq - 1 && this.queue.length === 0;
+    if (idle ? this.size <= this.opts.compactBytes : this.size <= this.opts.rewriteBytes) return Promise.resolve();
+    const run = this.chain.then(() => this.compact());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async compact(): Promise<void> {
+    if (this.handledSeq >= this.nextSeq - 1) {
+      if (this.size <= this.opts.compactBytes) return;
+      await this.fh.truncate(0);
+      if (FSYNC) await this.fh.datasync();
+      this.size = 0;
+      return;
+    }
+    if (this.size <= this.opts.rewriteBytes) return;
+    // Still waiting entries: a new file with only those, swapped in atomically.
+    const keep = parseInbox(await readFile(this.path, 'utf8')).entries.filter((e) => e.seq > this.handledSeq);
+    const bytes = Buffer.from(keep.map((e) => `${JSON.stringify({ s: e.seq, t: e.type, b: e.body })}\n`).join(''));
+    const temp = `${this.path}.tmp`;
+    const out = await open(temp, 'w', PRIVATE_FILE);
+    try {
+      await out.write(bytes, 0, bytes.length, 0);
+      if (FSYNC) await out.datasync();
+    } finally {
+      await out.close();
+    }
+    await this.fh.close();
+    await rename(temp, this.path);
+    await fsyncDir(join(this.path, '..'));
+    this.fh = await open(this.path, 'a', PRIVATE_FILE);
+    this.size = bytes.length;
+  }
+
+  async close(): Promise<void> {
+    await this.chain.catch(() => undefined);
+    await this.fh.close();
+  }
+}
+
+/** The entries of an inbox file; a torn last line (a crash mid-append, never acknowledged) is left out. */
+export function parseInbox(text: string): { entries: InboxEntry[]; lastSeq: number; bad: number } {
+  const entries: InboxEntry[] = [];
+  let lastSeq = 0;
+  let bad = 0;
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    try {
+      const v = JSON.parse(line) as { s?: unknown; t?: unknown; b?: unknown };
+      if (typeof v.s === 'number' && (v.t === 'form' || v.t === 'json') && typeof v.b === 'string') {
+        entries.push({ seq: v.s, type: v.t, body: v.b });
+        lastSeq = Math.max(lastSeq, v.s);
+        continue;
+      }
+    } catch {
+      // counted below
+    }
+    bad++;
+  }
+  return { entries, lastSeq, bad };
+}
+
+export class FileInbox {
+  readonly dir: string;
+  private readonly portals = new Map<string, Promise<PortalInbox>>();
+  private readonly opts: Required<InboxOptions>;
+  private ready: Promise<void> | null = null;
+
+  constructor(dataDir: string, opts: InboxOptions = {}) {
+    this.dir = join(dataDir, 'inbox');
+    this.opts = { compactBytes: opts.compactBytes ?? 256 * 1024, rewriteBytes: opts.rewriteBytes ?? 8 * 1024 * 1024 };
+  }
+
+  private ensureDir(): Promise<void> {
+    this.ready ??= (async () => {
+      await mkdir(this.dir, { recursive: true, mode: PRIVATE_DIR });
+      await tightenDir(this.dir);
+    })();
+    return this.ready;
+  }
+
+  private pathOf(memberId: string): string {
+    return join(this.dir, fileNameFor(memberId).replace(/\.json$/, '.inbox'));
+  }
+
+  /**
+   * Opens a portal's inbox (once) and returns what in it is not handled yet (`seq` above
+   * `handledSeq`, the marker kept in the portal's own file), in order. Later calls return [].
+   */
+  async open(memberId: string, handledSeq: number): Promise<InboxEntry[]> {
+    if (this.portals.has(memberId)) {
+      await this.portals.get(memberId);
+      return [];
+    }
+    let found: InboxEntry[] = [];
+    const opening = (async () => {
+      await this.ensureDir();
+      const path = this.pathOf(memberId);
+      let text = '';
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      const parsed = parseInbox(text);
+      // A torn tail is cut off, so the next append starts on a line of its own.
+      const good = text.endsWith('\n') || text === '' ? text : text.slice(0, text.lastIndexOf('\n') + 1);
+      const fh = await open(path, 'a+', PRIVATE_FILE);
+      const size = Buffer.byteLength(good);
+      if (good.length !== text.length) {
+        await fh.truncate(size);
+        if (FSYNC) await fh.datasync();
+      }
+      if (text === '') await fsyncDir(this.dir);
+      found = parsed.entries.filter((e) => e.seq > handledSeq);
+      return new PortalInbox(path, fh, Math.max(parsed.lastSeq, handledSeq), handledSeq, size, this.opts);
+    })();
+    this.portals.set(memberId, opening);
+    opening.catch(() => this.portals.delete(memberId));
+    await opening;
+    return found;
+  }
+
+  /** Appends one event; `written` resolves once it is on disk (and rejects if it could not be kept). */
+  async append(memberId: string, type: InboxEntry['type'], body: string): Promise<{ seq: number; written: Promise<void> }> {
+    const inbox = await this.portals.get(memberId);
+    if (!inbox) throw new Error(`inbox of ${memberId} is not open`);
+    return inbox.append(type, body);
+  }
+
+  async handled(memberId: string, seq: number): Promise<void> {
+    const inbox = await this.portals.get(memberId);
+    await inbox?.handled(seq);
+  }
+
+  /** A portal removed with its data: its inbox goes too. */
+  async drop(memberId: string): Promise<void> {
+    const inbox = await this.portals.get(memberId)?.catch(() => undefined);
+    this.portals.delete(memberId);
+    await inbox?.close();
+    await rm(this.pathOf(memberId), { force: true });
+  }
+
+  /** The portals with an inbox file on disk (hashed names cannot be turned back: the store lists portals). */
+  async files(): Promise<string[]> {
+    await this.ensureDir();
+    return (await readdir(this.dir)).filter((n) => n.endsWith('.inbox'));
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.portals.values()];
+    this.portals.clear();
+    for (const p of all) await (await p.catch(() => null))?.close();
+  }
+}
