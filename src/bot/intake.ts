@@ -74,6 +74,10 @@ export class Intake {
   /** Parses the whole body now, hands the event to the bot, records that it was handled. Never throws. */
   private async handle(memberId: string, entry: InboxEntry): Promise<void> {
     const { bot, store, log } = this.deps;
+    // A backlog is worked through one event per turn of the event loop, so new requests are read and
+    // acknowledged in between instead of waiting for the whole backlog (store reads are in memory and
+    // would otherwise never yield).
+    await new Promise((r) => setImmediate(r));
     try {
       const body = entry.type === 'form' ? parseForm(entry.body) : (JSON.parse(entry.body) as unknown);
       const env = envelopeSchema.parse(body);

@@ -30,7 +30,10 @@ class PortalInbox {
   nextSeq: number;
   handledSeq: number;
   size: number;
-  private queue: Waiter[] = [];
+  /** The entries still in the file, in order: their numbers and where each ends. */
+  private seqs: number[];
+  private ends: number[];
+  private queue: Array<Waiter & { seq: number }> = [];
   /** Every operation on the file (a group of appends, a compaction) runs after the one before. */
   private chain: Promise<unknown> = Promise.resolve();
   private flushing = false;
@@ -38,20 +41,23 @@ class PortalInbox {
   constructor(
     readonly path: string,
     private fh: FileHandle,
+    kept: Array<{ seq: number; end: number }>,
+    size: number,
     lastSeq: number,
     handledSeq: number,
-    size: number,
     private readonly opts: Required<InboxOptions>,
   ) {
     this.nextSeq = lastSeq + 1;
     this.handledSeq = handledSeq;
     this.size = size;
+    this.seqs = kept.map((k) => k.seq);
+    this.ends = kept.map((k) => k.end);
   }
 
   append(type: InboxEntry['type'], body: string): { seq: number; written: Promise<void> } {
     const seq = this.nextSeq++;
     const line = Buffer.from(`${JSON.stringify({ s: seq, t: type, b: body })}\n`);
-    const written = new Promise<void>((resolve, reject) => this.queue.push({ line, resolve, reject }));
+    const written = new Promise<void>((resolve, reject) => this.queue.push({ seq, line, resolve, reject }));
     if (!this.flushing) {
       this.flushing = true;
       this.chain = this.chain.then(() => this.flush());
@@ -66,7 +72,12 @@ class PortalInbox {
       try {
         await this.fh.write(bytes, 0, bytes.length, null);
         if (FSYNC) await this.fh.datasync();
-        this.size += bytes.length;
+        let end = this.size;
+        for (const w of batch) {
+          this.seqs.push(w.seq);
+          this.ends.push((end += w.line.length));
+        }
+        this.size = end;
         for (const w of batch) w.resolve();
       } catch (e) {
         // ENOSPC and the like: none of these is kept, so none may be acknowledged. What was written of
@@ -78,32 +89,60 @@ class PortalInbox {
     this.flushing = false;
   }
 
-  /** Everything up to `seq` is handled: an inbox with nothing left waiting and grown large is emptied. */
+  /** How many entries at the head of the file are handled. */
+  private handledCount(): number {
+    let lo = 0;
+    let hi = this.seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[mid]! <= this.handledSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Bytes at the head of the file that hold only handled entries (a line we could not read counts as waiting). */
+  private handledBytes(): number {
+    const n = this.handledCount();
+    return n > 0 ? this.ends[n - 1]! : 0;
+  }
+
+  /**
+   * Everything up to `seq` is handled. An inbox with nothing left waiting and grown past
+   * `compactBytes` is emptied; one whose handled head is past `rewriteBytes` and over half the file
+   * is rewritten with only its tail. Either way a file holds at most about twice what waits.
+   */
   handled(seq: number): Promise<void> {
     if (seq > this.handledSeq) this.handledSeq = seq;
-    const idle = this.handledSeq >= this.nextSeq - 1 && this.queue.length === 0;
-    if (idle ? this.size <= this.opts.compactBytes : this.size <= this.opts.rewriteBytes) return Promise.resolve();
-    const run = this.chain.then(() => this.compact());
+    if (!this.compactionDue()) return Promise.resolve();
+    const run = this.chain.then(() => (this.compactionDue() ? this.compact() : undefined));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
+  private compactionDue(): boolean {
+    const head = this.handledBytes();
+    if (head >= this.size) return this.size > this.opts.compactBytes;
+    return head > this.opts.rewriteBytes && head * 2 > this.size;
+  }
+
   private async compact(): Promise<void> {
-    if (this.handledSeq >= this.nextSeq - 1) {
-      if (this.size <= this.opts.compactBytes) return;
+    const head = this.handledBytes();
+    if (head >= this.size) {
       await this.fh.truncate(0);
       if (FSYNC) await this.fh.datasync();
       this.size = 0;
+      this.seqs = [];
+      this.ends = [];
       return;
     }
-    if (this.size <= this.opts.rewriteBytes) return;
-    // Still waiting entries: a new file with only those, swapped in atomically.
-    const keep = parseInbox(await readFile(this.path, 'utf8')).entries.filter((e) => e.seq > this.handledSeq);
-    const bytes = Buffer.from(keep.map((e) => `${JSON.stringify({ s: e.seq, t: e.type, b: e.body })}\n`).join(''));
+    // Entries still waiting: a new file with only those bytes, swapped in atomically.
+    const tail = Buffer.alloc(this.size - head);
+    await this.fh.read(tail, 0, tail.length, head);
     const temp = `${this.path}.tmp`;
     const out = await open(temp, 'w', PRIVATE_FILE);
     try {
-      await out.write(bytes, 0, bytes.length, 0);
+      await out.write(tail, 0, tail.length, 0);
       if (FSYNC) await out.datasync();
     } finally {
       await out.close();
@@ -111,8 +150,11 @@ class PortalInbox {
     await this.fh.close();
     await rename(temp, this.path);
     await fsyncDir(join(this.path, '..'));
-    this.fh = await open(this.path, 'a', PRIVATE_FILE);
-    this.size = bytes.length;
+    this.fh = await open(this.path, 'a+', PRIVATE_FILE);
+    const dropped = this.handledCount();
+    this.seqs = this.seqs.slice(dropped);
+    this.ends = this.ends.slice(dropped).map((e) => e - head);
+    this.size = tail.length;
   }
 
   async close(): Promise<void> {
@@ -121,17 +163,20 @@ class PortalInbox {
   }
 }
 
-/** The entries of an inbox file; a torn last line (a crash mid-append, never acknowledged) is left out. */
-export function parseInbox(text: string): { entries: InboxEntry[]; lastSeq: number; bad: number } {
-  const entries: InboxEntry[] = [];
+/** The entries of an inbox file, with where each ends; a torn last line (a crash mid-append, never acknowledged) is left out. */
+export function parseInbox(text: string): { entries: Array<InboxEntry & { end: number }>; lastSeq: number; bad: number } {
+  const entries: Array<InboxEntry & { end: number }> = [];
   let lastSeq = 0;
   let bad = 0;
+  let offset = 0;
   for (const line of text.split('\n')) {
+    const end = offset + Buffer.byteLength(line) + 1;
+    offset = end;
     if (line === '') continue;
     try {
       const v = JSON.parse(line) as { s?: unknown; t?: unknown; b?: unknown };
       if (typeof v.s === 'number' && (v.t === 'form' || v.t === 'json') && typeof v.b === 'string') {
-        entries.push({ seq: v.s, type: v.t, body: v.b });
+        entries.push({ seq: v.s, type: v.t, body: v.b, end });
         lastSeq = Math.max(lastSeq, v.s);
         continue;
       }
@@ -195,8 +240,10 @@ export class FileInbox {
         if (FSYNC) await fh.datasync();
       }
       if (text === '') await fsyncDir(this.dir);
-      found = parsed.entries.filter((e) => e.seq > handledSeq);
-      return new PortalInbox(path, fh, Math.max(parsed.lastSeq, handledSeq), handledSeq, size, this.opts);
+      const kept = parsed.entries.filter((e) => e.end <= size);
+      found = kept.filter((e) => e.seq > handledSeq).map(({ seq, type, body }) => ({ seq, type, body }));
+      const index = kept.map(({ seq, end }) => ({ seq, end }));
+      return new PortalInbox(path, fh, index, size, Math.max(parsed.lastSeq, handledSeq), handledSeq, this.opts);
     })();
     this.portals.set(memberId, opening);
     opening.catch(() => this.portals.delete(memberId));

@@ -60,9 +60,16 @@ describe('FileInbox', () => {
       await r.written;
       last = r.seq;
     }
-    // Half handled: the file is rewritten with the five still waiting.
+    // Half handled: not yet worth a rewrite. Past half (and past rewriteBytes): the file keeps only the four waiting.
     await a.handled('m1', 5);
-    expect(parseInbox(await readFile(await fileOf(), 'utf8')).entries.map((e) => e.seq)).toEqual([6, 7, 8, 9, 10]);
+    expect(parseInbox(await readFile(await fileOf(), 'utf8')).entries).toHaveLength(10);
+    await a.handled('m1', 6);
+    expect(parseInbox(await readFile(await fileOf(), 'utf8')).entries.map((e) => e.seq)).toEqual([7, 8, 9, 10]);
+    // And appends after the rewrite land after those.
+    const more = await a.append('m1', 'form', body);
+    await more.written;
+    last = more.seq;
+    expect(parseInbox(await readFile(await fileOf(), 'utf8')).entries.map((e) => e.seq)).toEqual([7, 8, 9, 10, 11]);
     await a.handled('m1', last);
     expect((await stat(await fileOf())).size).toBe(0);
     // Numbers go on from the portal's marker after the file was emptied and the process restarted.
