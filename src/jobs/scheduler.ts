@@ -1,25 +1,19 @@
 // The periodic tick: brings stored membership in step with Bitrix24 (every few minutes), announces a group's courses when its access window opens and reminds members a day before it closes.
 import { todayAtOffset } from '../domain/dates.js';
-import type { Course, StudyGroup } from '../domain/model.js';
+import type { Course } from '../domain/model.js';
 import { planAnnouncements, type DueJob } from '../domain/schedule.js';
 import {
-  chatAnnouncement,
   courseAnnouncedKey,
   isDone,
   memberIds,
-  openingFeedPost,
-  portalLanguage,
-  postToFeed,
-  reminderMessage,
 } from '../handlers/announce.js';
 import { KeyedMutex } from '../store/mutex.js';
-import type { PortalData, PortalStore } from '../store/types.js';
+import type { JobClaim, OutboxJob, PortalData, PortalStore } from '../store/types.js';
 import { describe } from '../bot/bot.js';
 import type { Logger } from '../bot/logger.js';
 import { MemberSync, type MemberSyncOptions, type SyncReport } from './member-sync.js';
+import { deliverJob, targetsOf } from './outbox.js';
 import type { RestClient } from '../bot/portal.js';
-import type { Reply } from '../bot/render.js';
-import { sendBotMessage } from '../bot/send.js';
 
 export interface SchedulerDeps {
   store: PortalStore;
@@ -49,11 +43,6 @@ export interface TickReport {
   sync?: SyncReport;
 }
 
-/** What one claimed job must deliver, copied out of the store in the same write that claimed it. */
-type Claim =
-  | { kind: 'window_open'; group: StudyGroup; courses: Course[]; completions: string[] }
-  | { kind: 'closing_reminder'; group: StudyGroup; recipients: Array<{ userId: number; courses: Course[] }> };
-
 const emptyReport = (): TickReport => ({ jobs: 0, feedPosts: 0, messages: 0, failures: 0 });
 
 function add(into: TickReport, r: TickReport): void {
@@ -74,15 +63,15 @@ function add(into: TickReport, r: TickReport): void {
 }
 
 /**
- * Delivery is AT MOST ONCE. A job's key goes into `PortalData.sent` in the same atomic write that
- * decides the job is due and copies out what it must send; only then does anything go out. So a
- * restart between two ticks, two ticks at once, or a second process reading the same file finds the
- * key and sends nothing. The price: if the process dies while a job is sending, or a send fails,
- * the rest of that job is lost (logged as a failure, never retried). We chose that over
- * at-least-once because a duplicate goes to every member of a group chat and cannot be taken back,
- * while a lost announcement is rare, visible in the log, and a moderator can post it again with
- * /course attach. To keep the window for losses small, the installation's client is obtained before
- * any job is claimed: a portal whose tokens are unusable claims nothing and is tried next tick.
+ * Each target of a job (the feed post, each chat, each member) gets it AT MOST ONCE, and a restart goes
+ * on where a crash stopped. A job's key goes into `PortalData.sent` in the same atomic write that
+ * decides the job is due and copies out what it must send, with every target it must reach
+ * (`PortalData.outbox`); each target is crossed off in the store just before its send (jobs/outbox.ts).
+ * So two ticks at once or a second process find the key and send nothing; a restart finds the job
+ * in the outbox and sends to the targets left. The price: the one message in flight when the process
+ * died, and a send that failed, are not retried (logged). We chose that over at-least-once because a
+ * duplicate in a group chat cannot be taken back. To keep that window small, the installation's
+ * client is obtained before any job is claimed: a portal whose tokens are unusable claims nothing.
  *
  * Start it with `start()` after the server listens; `stop()` before closing the store.
  */
@@ -181,8 +170,8 @@ export class Scheduler {
     // The portal's calendar day (its offset is learnt from message dates; UTC until then).
     const today = todayAtOffset(this.deps.now(), data.installation.utcOffset ?? 0);
     const due = planAnnouncements(data.groups, today, new Set(data.sent));
-    // Nothing due: no REST call and no write, so an idle minute costs one read.
-    if (due.length === 0) return report;
+    // Nothing due and nothing left over: no REST call and no write, so an idle minute costs one read.
+    if (due.length === 0 && !data.outbox?.length) return report;
     let rest: RestClient;
     try {
       rest = await this.deps.gateway.app(memberId);
@@ -191,36 +180,23 @@ export class Scheduler {
       report.failures++;
       return report;
     }
-    const { lang, t } = portalLanguage(data.installation.language);
-    const send = (dialogId: string, reply: Reply) => sendBotMessage(store, rest, memberId, botId, dialogId, reply);
+    const deliver = async (job: OutboxJob) => {
+      const counts = await deliverJob({ store, log, rest, memberId, botId, language: data.installation.language }, job);
+      report.feedPosts += counts.feedPosts;
+      report.messages += counts.messages;
+      report.failures += counts.failures;
+    };
+    // First what a crash left half delivered, then what is due now.
+    for (const job of data.outbox ?? []) {
+      log.warn({ memberId, job: job.key, left: job.left.length }, 'scheduler: going on with a job a restart interrupted');
+      await deliver(job);
+    }
     for (const job of due) {
-      const claim = await store.update(memberId, (d) => claimJob(d, job, today));
-      if (!claim) continue;
+      const claimed = await store.update(memberId, (d) => claimJob(d, job, today));
+      if (!claimed) continue;
       report.jobs++;
       log.info({ memberId, job: job.key }, 'scheduler: job claimed');
-      const attempt = async (what: string, work: () => Promise<unknown>, counter: 'feedPosts' | 'messages') => {
-        try {
-          await work();
-          report[counter]++;
-        } catch (e) {
-          report.failures++;
-          log.warn({ memberId, job: job.key, target: what, err: describe(e) }, 'scheduler: delivery failed (not retried)');
-        }
-      };
-      if (claim.kind === 'window_open') {
-        if (claim.courses.length === 0) continue;
-        const { group, courses } = claim;
-        await attempt(`SG${group.workgroupId}`, () => postToFeed(rest, group.workgroupId, openingFeedPost(t, lang, group, courses)), 'feedPosts');
-        for (const dialogId of group.chatDialogIds) {
-          for (const course of courses) {
-            await attempt(dialogId, () => send(dialogId, chatAnnouncement(t, group, course, claim.completions)), 'messages');
-          }
-        }
-      } else {
-        for (const r of claim.recipients) {
-          await attempt(`user ${r.userId}`, () => send(String(r.userId), reminderMessage(t, lang, claim.group, r.courses)), 'messages');
-        }
-      }
+      await deliver(claimed);
     }
     return report;
   }
@@ -231,27 +207,33 @@ export class Scheduler {
  * records its key, and copies out what to send. Null: nothing to do (already sent, group gone, no
  * longer due).
  */
-function claimJob(d: PortalData, job: DueJob, today: string): Claim | null {
+function claimJob(d: PortalData, job: DueJob, today: string): OutboxJob | null {
   if (d.sent.includes(job.key)) return null;
   const group = d.groups.find((g) => g.id === job.groupId);
   if (!group) return null;
   if (!planAnnouncements([group], today, new Set(d.sent)).some((j) => j.key === job.key)) return null;
   d.sent.push(job.key);
   const courses = group.courseIds.map((id) => d.courses.find((c) => c.id === id)).filter((c): c is Course => c !== undefined);
+  let claim: JobClaim;
   if (job.kind === 'window_open') {
     // Courses announced when they were attached to the open group are not announced again.
     const fresh = courses.filter((c) => !d.sent.includes(courseAnnouncedKey(group.id, c.id, group.accessFrom)));
     for (const c of fresh) d.sent.push(courseAnnouncedKey(group.id, c.id, group.accessFrom));
     const prefixes = fresh.map((c) => `${group.id}:${c.id}:`);
-    return structuredClone({
+    claim = structuredClone({
       kind: 'window_open' as const,
       group,
       courses: fresh,
       completions: d.completions.filter((k) => prefixes.some((p) => k.startsWith(p))),
     });
+  } else {
+    const recipients = memberIds(group)
+      .map((userId) => ({ userId, courses: courses.filter((c) => !isDone(d.completions, group.id, c.id, userId)) }))
+      .filter((r) => r.courses.length > 0);
+    claim = structuredClone({ kind: 'closing_reminder' as const, group, recipients });
   }
-  const recipients = memberIds(group)
-    .map((userId) => ({ userId, courses: courses.filter((c) => !isDone(d.completions, group.id, c.id, userId)) }))
-    .filter((r) => r.courses.length > 0);
-  return structuredClone({ kind: 'closing_reminder' as const, group, recipients });
+  // In the same write as the key: the job and every target it must reach (crossed off one by one).
+  const out: OutboxJob = { key: job.key, claim, left: targetsOf(claim) };
+  if (out.left.length > 0) d.outbox = [...(d.outbox ?? []), out];
+  return structuredClone(out);
 }

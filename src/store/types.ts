@@ -33,6 +33,18 @@ export interface Installation {
   updatedAt: string;
 }
 
+/** What one claimed scheduled job must deliver, copied out of the store in the write that claimed it. */
+export type JobClaim =
+  | { kind: 'window_open'; group: StudyGroup; courses: Course[]; completions: string[] }
+  | { kind: 'closing_reminder'; group: StudyGroup; recipients: Array<{ userId: number; courses: Course[] }> };
+
+export interface OutboxJob {
+  key: string;
+  claim: JobClaim;
+  /** Targets still to send to: `feed`, `chat:<dialogId>:<courseId>`, `user:<userId>`. */
+  left: string[];
+}
+
 /** A workgroup about to be created for an event: its name and owner find it again with sonet_group.get. */
 export interface Intent {
   key: string;
@@ -71,6 +83,11 @@ export interface PortalData {
    * replay after a crash between the call and the store write adopts what the first try made.
    */
   intents?: Intent[];
+  /**
+   * Scheduled jobs being delivered: what each must send (copied when it was claimed) and the targets
+   * not yet done, so a restart goes on where the crash stopped. A job leaves when its last target is done.
+   */
+  outbox?: OutboxJob[];
   counters: PortalCounters;
   /** fetch mode: the offset to pass to the next imbot.v2.Event.get. */
   fetchOffset: number | null;
