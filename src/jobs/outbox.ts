@@ -1,5 +1,5 @@
-// Scheduled deliveries that survive a crash: each target of a claimed job is crossed off before it is
-// sent, so after a restart the job goes on with the targets left and none is sent twice.
+// Scheduled deliveries that survive a crash: a claimed job keeps the targets it has still to reach in
+// the store, so after a restart it goes on with those left, and none is sent twice.
 import {
   chatAnnouncement,
   openingFeedPost,
@@ -11,7 +11,7 @@ import type { JobClaim, OutboxJob, PortalData, PortalStore } from '../store/type
 import { describe } from '../bot/bot.js';
 import type { Logger } from '../bot/logger.js';
 import type { RestClient } from '../bot/portal.js';
-import { sendBotMessage } from '../bot/send.js';
+import { messageUuid, sendBotMessage } from '../bot/send.js';
 
 /** Every target a claim sends to, in the order they go out. */
 export function targetsOf(claim: JobClaim): string[] {
@@ -27,9 +27,8 @@ export interface DeliveryCounts {
 }
 
 /**
- * Sends what is left of one job. Targets are crossed off in the store first, then sent: a crash
- * between the two loses those deliveries (at most once, per target), never repeats one. A failed send
- * is logged and not retried (a duplicate in a group chat cannot be taken back).
+ * Sends what is left of one job, one target at a time, crossing each off in the store. A failed send
+ * is logged and not retried (Bitrix24 may have made the message before the error reached us).
  */
 export async function deliverJob(
   deps: { store: PortalStore; log: Logger; rest: RestClient; memberId: string; botId: number; language: string },
@@ -39,53 +38,59 @@ export async function deliverJob(
   const counts: DeliveryCounts = { feedPosts: 0, messages: 0, failures: 0 };
   const { lang, t } = portalLanguage(deps.language);
   const claim = job.claim;
-  for (let i = 0; i < job.left.length; i += CROSS_OFF_CHUNK) {
-    const chunk = job.left.slice(i, i + CROSS_OFF_CHUNK);
-    const crossed = await store.update(memberId, (d) => crossOff(d, job.key, chunk));
-    for (const target of crossed) await sendOne(target);
+  for (const target of job.left) {
+    if (target === 'feed') {
+      // A feed post has no idempotency key: crossed off first, so it is made at most once.
+      if ((await store.update(memberId, (d) => crossOff(d, job.key, target))) && claim.kind === 'window_open') {
+        try {
+          await postToFeed(rest, claim.group.workgroupId, openingFeedPost(t, lang, claim.group, claim.courses));
+          counts.feedPosts++;
+        } catch (e) {
+          failed(target, e);
+        }
+      }
+      continue;
+    }
+    // A message is sent first and crossed off after; its templateId is made from the job and the
+    // target, so a resend after a crash between the two makes no second message.
+    const still = (await store.get(memberId))?.outbox?.find((j) => j.key === job.key)?.left.includes(target);
+    if (!still) continue;
+    try {
+      await sendOne(target, messageUuid(memberId, job.key, target));
+    } catch (e) {
+      failed(target, e);
+    }
+    await store.update(memberId, (d) => crossOff(d, job.key, target));
   }
   return counts;
 
-  async function sendOne(target: string): Promise<void> {
-    try {
-      if (target === 'feed' && claim.kind === 'window_open') {
-        await postToFeed(rest, claim.group.workgroupId, openingFeedPost(t, lang, claim.group, claim.courses));
-        counts.feedPosts++;
-      } else if (target.startsWith('chat:') && claim.kind === 'window_open') {
-        const [, dialogId, courseId] = target.split(':');
-        const course = claim.courses.find((c) => String(c.id) === courseId);
-        if (course && dialogId) {
-          await sendBotMessage(store, rest, memberId, botId, dialogId, chatAnnouncement(t, claim.group, course, claim.completions));
-          counts.messages++;
-        }
-      } else if (target.startsWith('user:') && claim.kind === 'closing_reminder') {
-        const userId = Number(target.slice(5));
-        const r = claim.recipients.find((x) => x.userId === userId);
-        if (r) {
-          await sendBotMessage(store, rest, memberId, botId, String(userId), reminderMessage(t, lang, claim.group, r.courses));
-          counts.messages++;
-        }
-      }
-    } catch (e) {
-      counts.failures++;
-      log.warn({ memberId, job: job.key, target, err: describe(e) }, 'scheduler: delivery failed (not retried)');
+  function failed(target: string, e: unknown): void {
+    counts.failures++;
+    log.warn({ memberId, job: job.key, target, err: describe(e) }, 'scheduler: delivery failed (not retried)');
+  }
+
+  async function sendOne(target: string, templateId: string): Promise<void> {
+    if (target.startsWith('chat:') && claim.kind === 'window_open') {
+      const [, dialogId, courseId] = target.split(':');
+      const course = claim.courses.find((c) => String(c.id) === courseId);
+      if (!course || !dialogId) return;
+      await sendBotMessage(store, rest, memberId, botId, dialogId, chatAnnouncement(t, claim.group, course, claim.completions), { templateId });
+      counts.messages++;
+    } else if (target.startsWith('user:') && claim.kind === 'closing_reminder') {
+      const userId = Number(target.slice(5));
+      const r = claim.recipients.find((x) => x.userId === userId);
+      if (!r) return;
+      await sendBotMessage(store, rest, memberId, botId, String(userId), reminderMessage(t, lang, claim.group, r.courses), { templateId });
+      counts.messages++;
     }
   }
 }
 
-/**
- * Targets crossed off per store write. One: a crash loses at most the one message in flight. The
- * write is not what limits a job: the portal's 2 requests/s is (a write takes milliseconds).
- */
-const CROSS_OFF_CHUNK = 1;
-
-/** Crosses the targets still left of the job off; returns those crossed (a second runner gets none). */
-function crossOff(d: PortalData, key: string, targets: string[]): string[] {
+/** Crosses one target of the job off; false when it was not left (another runner did it). */
+function crossOff(d: PortalData, key: string, target: string): boolean {
   const mine = d.outbox?.find((j) => j.key === key);
-  if (!mine) return [];
-  const crossed = targets.filter((t) => mine.left.includes(t));
-  const gone = new Set(crossed);
-  mine.left = mine.left.filter((x) => !gone.has(x));
+  if (!mine || !mine.left.includes(target)) return false;
+  mine.left = mine.left.filter((x) => x !== target);
   if (mine.left.length === 0) d.outbox = d.outbox!.filter((j) => j.key !== key);
-  return crossed;
+  return true;
 }

@@ -63,15 +63,15 @@ function add(into: TickReport, r: TickReport): void {
 }
 
 /**
- * Each target of a job (the feed post, each chat, each member) gets it AT MOST ONCE, and a restart goes
- * on where a crash stopped. A job's key goes into `PortalData.sent` in the same atomic write that
+ * Each target of a job (the feed post, each chat, each member) gets it once, and a restart goes on
+ * where a crash stopped. A job's key goes into `PortalData.sent` in the same atomic write that
  * decides the job is due and copies out what it must send, with every target it must reach
- * (`PortalData.outbox`); each target is crossed off in the store just before its send (jobs/outbox.ts).
- * So two ticks at once or a second process find the key and send nothing; a restart finds the job
- * in the outbox and sends to the targets left. The price: the one message in flight when the process
- * died, and a send that failed, are not retried (logged). We chose that over at-least-once because a
- * duplicate in a group chat cannot be taken back. To keep that window small, the installation's
- * client is obtained before any job is claimed: a portal whose tokens are unusable claims nothing.
+ * (`PortalData.outbox`); targets are crossed off one by one (jobs/outbox.ts: a message after its
+ * send, with a templateId that makes a resend harmless; the feed post before, so at most once). So
+ * two ticks at once or a second process find the key and claim nothing, and a restart finds the job
+ * in the outbox and sends to the targets left. A send that failed is logged, not retried. To keep a
+ * half-sent job rare, the installation's client is obtained before any job is claimed: a portal
+ * whose tokens are unusable claims nothing.
  *
  * Start it with `start()` after the server listens; `stop()` before closing the store.
  */

@@ -17,6 +17,8 @@ function messageParam(ctx: CallContext): MessageRecord {
   return message;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function send(ctx: CallContext) {
   const bot = ownedBot(ctx);
   const dialogId = dialogIdParam(ctx);
@@ -26,6 +28,15 @@ function send(ctx: CallContext) {
   const forwards = toList(f.forwardIds);
   if (forwards.length > MAX_FORWARDS) throw imbotError('TOO_MANY_MESSAGES', 'Too many messages to forward');
   if (forwards.length > 0) throw imbotError('SENDING_FAILED', 'Forwarding messages is not emulated');
+  // [source] a valid UUID as templateId is the message's client-side id: a second send with one the
+  // portal has seen creates nothing and answers the first message's id (bot doc 8.1; unconfirmed for
+  // the current v2 path, emulated as the source shows it).
+  const uuid = toStr(f.templateId) ?? '';
+  if (UUID.test(uuid)) {
+    for (const m of ctx.portal.state.messages.values()) {
+      if (m.uuid.toLowerCase() === uuid.toLowerCase()) return { result: { id: m.id, uuidMap: {} } };
+    }
+  }
   const text = toStr(f.message) ?? '';
   const keyboard = parseKeyboard(f.keyboard, 'send');
   const attach = parseAttach(f.attach, 'send');
@@ -43,7 +54,7 @@ function send(ctx: CallContext) {
   const message = ctx.portal.messenger.addMessage(chat, bot.id, text, {
     system: v2Bool(f.system, false),
     params,
-    uuid: toStr(f.templateId) ?? '',
+    uuid,
   });
   return { result: { id: message.id, uuidMap: {} } };
 }
