@@ -13,7 +13,7 @@ import { NetworkError, PortalError, isRateRefusal, type CallOptions, type Confir
 import { registerBot } from './registration.js';
 import { renderFields } from './render.js';
 import { route, runRoute, type HandlerRegistry } from './router.js';
-import { isPrivateDialog, sendBotMessage } from './send.js';
+import { isPrivateDialog, messageUuid, sendBotMessage } from './send.js';
 
 export interface BotDeps {
   store: PortalStore;
@@ -243,7 +243,16 @@ export class Bot {
       // No token for this person (fetch mode, one-portal mode): the bot itself checks rights before calling.
       return lazyClient(asApp);
     };
-    const send: BotContext['send'] = async (target, reply) => sendBotMessage(this.deps.store, await asApp(), memberId, botId, target, reply);
+    // Each message a handler sends carries a templateId made from the event and its place among the
+    // event's sends: an event run again after a crash (its marker not yet written) sends the same
+    // ones, and Bitrix24 makes no second message of those that went out (bot/send.ts messageUuid).
+    // The installation's date is part of it: numbers that start again after a reinstall make new ones.
+    const eventRef = effects.marker?.key ?? (effects.marker?.seq !== undefined ? `inbox:${effects.marker.seq}` : null);
+    let sends = 0;
+    const send: BotContext['send'] = async (target, reply) => {
+      const templateId = eventRef ? messageUuid(memberId, inst.installedAt, 'event', eventRef, String(sends++)) : undefined;
+      return sendBotMessage(this.deps.store, await asApp(), memberId, botId, target, reply, templateId ? { templateId } : {});
+    };
     const self = this;
     return {
       memberId,

@@ -31,7 +31,7 @@ export interface DeliveryCounts {
  * is logged and not retried (Bitrix24 may have made the message before the error reached us).
  */
 export async function deliverJob(
-  deps: { store: PortalStore; log: Logger; rest: RestClient; memberId: string; botId: number; language: string },
+  deps: { store: PortalStore; log: Logger; rest: RestClient; memberId: string; botId: number; language: string; installedAt: string },
   job: OutboxJob,
 ): Promise<DeliveryCounts> {
   const { store, log, rest, memberId, botId } = deps;
@@ -56,7 +56,7 @@ export async function deliverJob(
     const still = (await store.get(memberId))?.outbox?.find((j) => j.key === job.key)?.left.includes(target);
     if (!still) continue;
     try {
-      await sendOne(target, messageUuid(memberId, job.key, target));
+      await sendOne(target, messageUuid(memberId, deps.installedAt, job.key, target));
     } catch (e) {
       failed(target, e);
     }

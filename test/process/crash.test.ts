@@ -1,123 +1,14 @@
 // Issue 11: the real bot as a process in webhook mode, killed with SIGKILL in the middle of a burst of
 // writing commands from two portals, five times, restarted on the same DATA_DIR each time.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startEmulator, type DemoIds, type Emulator, type Portal } from '../../src/sandbox/emulator/index.js';
-import { SANDBOX_SCOPES } from '../../src/sandbox/start.js';
+import { startEmulator, type Emulator } from '../../src/sandbox/emulator/index.js';
+import { botProcess, quiet, rng, type Side } from './bot-process.js';
 
 const ROUNDS = 5;
 const PER_PORTAL = 24;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** A tiny seeded generator, so a failing round can be replayed with CRASH_SEED. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
-
-interface Side {
-  portal: Portal;
-  demo: DemoIds;
-  botId: number;
-}
-
-/** The bot as `npm start` runs it, in webhook mode on a fixed port, over one DATA_DIR across restarts. */
-async function botProcess(emu: Emulator, dataDir: string) {
-  const port = await freePort();
-  const botUrl = `http://127.0.0.1:${port}`;
-  const clientId = `local.crash${Math.random().toString(16).slice(2, 10)}`;
-  const clientSecret = `secret${Math.random().toString(16).slice(2)}`;
-  const env = {
-    PATH: process.env.PATH ?? '',
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: botUrl,
-    B24_CLIENT_ID: clientId,
-    B24_CLIENT_SECRET: clientSecret,
-    B24_OAUTH_URL: emu.origin,
-    LOG_LEVEL: 'error',
-    DATA_FSYNC: 'off',
-  };
-  let child: ChildProcess | null = null;
-  let exited: Promise<unknown> = Promise.resolve();
-  let output = '';
-  const self = {
-    botUrl,
-    get child() {
-      return child;
-    },
-    async start(): Promise<void> {
-      child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const c = child;
-      exited = new Promise((r) => c.once('exit', r));
-      child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      const until = Date.now() + 30_000;
-      for (;;) {
-        const up = await fetch(`${botUrl}/health`).then((r) => r.ok, () => false);
-        if (up) return;
-        if (Date.now() > until) throw new Error(`the bot did not start:\n${output}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async kill(): Promise<void> {
-      child?.kill('SIGKILL');
-      await exited;
-      child = null;
-    },
-    async install(slug: string): Promise<Side> {
-      const portal = emu.createPortal({ slug, language: 'en' });
-      portal.setRateLimit({ burst: 10_000, drainPerSec: 10_000 });
-      const demo = portal.seedDemo();
-      const inst = await portal.installApp({
-        clientId,
-        clientSecret,
-        installUrl: `${botUrl}/bitrix/install`,
-        handlerUrl: `${botUrl}/bitrix/events`,
-        scope: SANDBOX_SCOPES,
-        installerId: demo.admin,
-      });
-      if (inst.status !== 200) throw new Error(`install answered ${inst.status}:\n${output}`);
-      const bot = [...portal.state.bots.values()].find((b) => b.code === 'study_groups_bot')!;
-      return { portal, demo, botId: bot.id };
-    },
-  };
-  return self;
-}
-
-/** Waits until the bot has said nothing new in the admins' dialogs for 1.5 s. */
-async function quiet(sides: Side[]): Promise<void> {
-  let last = -1;
-  let quietSince = Date.now();
-  while (Date.now() - quietSince < 1500) {
-    await new Promise((r) => setTimeout(r, 150));
-    const n = sides.reduce((s, x) => s + x.portal.dialog(x.demo.admin, String(x.botId)).length, 0);
-    if (n !== last) {
-      last = n;
-      quietSince = Date.now();
-    }
-  }
-}
 
 describe('a crash at any moment loses nothing that was acknowledged (webhook mode, SIGKILL, 5 rounds)', () => {
   let emu: Emulator;

@@ -1,0 +1,96 @@
+// Issue 11: the real bot process killed the instant Bitrix24 has made one of its messages, before the
+// answer reaches the bot: after the restart nobody has that message twice, for an answer to a command
+// (the event is run again) and for a scheduled reminder (the job goes on with the members left).
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../src/sandbox/emulator/index.js';
+import { botProcess, quiet } from './bot-process.js';
+
+describe('a crash right after Bitrix24 made a message', () => {
+  let emu: Emulator | undefined;
+  let dataDir: string | undefined;
+  let stop: () => Promise<void> = async () => undefined;
+  afterEach(async () => {
+    await stop();
+    await emu?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function setUp() {
+    emu = await startEmulator({ port: 0 });
+    dataDir = await mkdtemp(join(tmpdir(), 'sgb-crash-'));
+    const bot = await botProcess(emu, dataDir);
+    stop = () => bot.kill();
+    await bot.start();
+    const side = await bot.install('east');
+    return { emu, dataDir, bot, side };
+  }
+
+  it('a command answered just before the kill is run again after the restart and its answer is still one message', async () => {
+    const { emu, bot, side } = await setUp();
+    let armed = true;
+    emu.on('activity', (a) => {
+      // The message exists in Bitrix24 now; the REST answer has not left yet.
+      if (armed && a.kind === 'message' && a.message.authorId === side.botId) {
+        armed = false;
+        bot.child?.kill('SIGKILL');
+      }
+    });
+    const sent = await side.portal.as(side.demo.admin).send(String(side.botId), '/help');
+    expect(sent.outcomes.some((o) => o.httpStatus === 200)).toBe(true);
+    await expect.poll(() => armed, { timeout: 5000 }).toBe(false);
+    await bot.kill();
+    await bot.start();
+    await quiet([side]);
+    const answers = side.portal.dialog(side.demo.admin, String(side.botId)).filter((m) => m.authorId === side.botId);
+    expect(answers).toHaveLength(1);
+    // The replay did send it again (so this is not a crash that happened to miss), with the same templateId.
+    const sends = side.portal.requests.filter((r) => r.method === 'imbot.v2.Chat.Message.send');
+    expect(sends).toHaveLength(2);
+    const ids = sends.map((r) => (r.params as { fields?: { templateId?: string } }).fields?.templateId);
+    expect(ids[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(ids[1]).toBe(ids[0]);
+  }, 60_000);
+
+  it('a reminder job killed on its third message goes on after the restart: every member has it once', async () => {
+    const { emu, dataDir, bot, side } = await setUp();
+    const learners = side.demo.learners;
+    const workgroup = side.portal.addWorkgroup({ name: 'Fire wardens', description: '', ownerId: side.demo.admin, memberIds: [...learners] });
+    // Seeded into the stopped bot's file: a group of six whose access closes tomorrow, with one course.
+    await bot.kill();
+    const dir = join(dataDir, 'portals');
+    const file = join(dir, (await readdir(dir)).find((f) => f.endsWith('.json'))!);
+    const data = JSON.parse(await readFile(file, 'utf8'));
+    const now = new Date(emu.clock.now());
+    const tomorrow = new Date(now.getTime() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+    data.counters.course += 1;
+    data.courses.push({ id: data.counters.course, title: 'Evacuation', url: 'https://example.com/evac', kind: 'course', prompts: [], hiddenFromExtranet: false, createdBy: side.demo.admin, createdAt: now.toISOString() });
+    data.counters.group += 1;
+    data.groups.push({
+      id: data.counters.group, name: 'Fire wardens', description: '', workgroupId: workgroup.id, linked: false, ownerId: side.demo.admin,
+      privacy: 'closed', accessFrom: null, accessTo: tomorrow, archived: false,
+      members: learners.map((userId) => ({ userId, status: 'member', since: now.toISOString(), addedBy: side.demo.admin })),
+      courseIds: [data.counters.course], chatDialogIds: [], createdBy: side.demo.admin, createdAt: now.toISOString(),
+    });
+    await writeFile(file, JSON.stringify(data));
+
+    const reminded = () => learners.map((id) => side.portal.dialog(id, String(side.botId)).filter((m) => m.authorId === side.botId && m.text.includes('Evacuation')).length);
+    let seen = 0;
+    emu.on('activity', (a) => {
+      if (a.kind === 'message' && a.message.authorId === side.botId && a.message.text.includes('Evacuation') && ++seen === 3) bot.child?.kill('SIGKILL');
+    });
+    // The scheduler ticks at start: the job is claimed and the process dies on its third message.
+    await bot.start();
+    await expect.poll(() => seen, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await bot.kill();
+    expect(reminded().filter((n) => n === 1)).toHaveLength(3);
+    await bot.start();
+    await expect.poll(() => reminded().filter((n) => n > 0).length, { timeout: 15_000 }).toBe(6);
+    await quiet([side]);
+    expect(reminded()).toEqual([1, 1, 1, 1, 1, 1]);
+    const after = JSON.parse(await readFile(file, 'utf8'));
+    expect(after.outbox ?? []).toEqual([]);
+  }, 60_000);
+});
