@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, loggerOptions } from './app.js';
 import { Bot, describe } from './bot/bot.js';
 import { Intake } from './bot/intake.js';
+import { reportInterrupted } from './jobs/interrupted.js';
 import type { Logger } from './bot/logger.js';
 import { FetchPoller, Pollers, type PollerPace, type PollerTimers } from './bot/poller.js';
 import { PortalGateway } from './bot/portal.js';
@@ -211,6 +212,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     log: logProxy,
     onePortal,
     async start() {
+      const startedAt = bot.now();
       // What a crash left in the inboxes is handled first, in order, before anything new.
       await intake.recoverAll();
       if (onePortal && o.webhook) await startOnePortal(onePortal, o.webhook);
@@ -223,6 +225,12 @@ export function createRuntime(o: RuntimeOptions): Runtime {
             logProxy.error({ memberId, err: describe(e) }, 'could not move the bot to the current event mode'),
           );
         }
+      }
+      // Work a crash cut off in Bitrix24 that no replay finishes is told to whoever started it.
+      for (const memberId of await store.list()) {
+        await reportInterrupted({ store, log: logProxy, app: (m) => gateway.app(m) }, memberId, startedAt).catch((e: unknown) =>
+          logProxy.error({ memberId, err: describe(e) }, 'could not report interrupted work'),
+        );
       }
       if (o.schedule) scheduler.start();
     },

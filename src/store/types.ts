@@ -45,14 +45,15 @@ export interface OutboxJob {
   left: string[];
 }
 
-/** A workgroup about to be created for an event: its name and owner find it again with sonet_group.get. */
-export interface Intent {
-  key: string;
-  kind: 'workgroup';
-  name: string;
-  ownerId: number;
-  at: string;
-}
+/**
+ * Work a handler started in Bitrix24, noted before it began and removed when it is done. A workgroup
+ * about to be created: its name and owner find it again with sonet_group.get (a replay adopts it).
+ * A course's announcements (feed post, chat messages) after its attach was stored: a crash in
+ * between is reported to the moderator at the next start (jobs/interrupted.ts).
+ */
+export type Intent =
+  | { key: string; kind: 'workgroup'; name: string; ownerId: number; at: string }
+  | { key: string; kind: 'announce'; groupId: number; courseId: number; userId: number; at: string };
 
 export interface KnownUser {
   name: string;

@@ -64,6 +64,7 @@ export async function attachCourse(ctx: BotContext): Promise<void> {
   const target = await resolve(ctx);
   if (!target) return;
   const today = ctx.today();
+  const intentKey = `announce:${ctx.event.dedupeKey ?? ctx.now().toISOString()}:${target.group.id}:${target.course.id}`;
   const outcome = await ctx.update((d) => {
     const group = d.groups.find((g) => g.id === target.group.id);
     const course = d.courses.find((c) => c.id === target.course.id);
@@ -75,6 +76,9 @@ export async function attachCourse(ctx: BotContext): Promise<void> {
     // Recorded in the same write that attaches: the window-open job will not announce it again.
     const key = courseAnnouncedKey(group.id, course.id, group.accessFrom);
     if (announce && !d.sent.includes(key)) d.sent.push(key);
+    // What comes next is made in Bitrix24 after this write: noted, so a crash before it is done is
+    // reported to the moderator at the next start (jobs/interrupted.ts) instead of passing in silence.
+    if (announce) d.intents = [...(d.intents ?? []), { key: intentKey, kind: 'announce', groupId: group.id, courseId: course.id, userId: ctx.user.id, at: ctx.now().toISOString() }];
     return { kind: 'attached' as const, group: structuredClone(group), course: structuredClone(course), wasOpen, announce };
   });
   const vars = { title: escapeBb(target.course.title), group: escapeBb(target.group.name), id: target.group.id };
@@ -87,6 +91,7 @@ export async function attachCourse(ctx: BotContext): Promise<void> {
   const lines = [ctx.t('course:attach.done', vars), ctx.t(outcome.wasOpen ? 'course:attach.now_closed' : 'course:attach.also_closed', vars)];
   if (outcome.announce) {
     lines.push(...(await announceAttached(ctx, group, course)));
+    await ctx.note((d) => void (d.intents = (d.intents ?? []).filter((i) => i.key !== intentKey)));
   } else {
     const silence = silenceOf(group, today);
     const from = group.accessFrom ? formatDay(group.accessFrom, ctx.lang) : '';

@@ -91,7 +91,7 @@ function liveIntents(d: PortalData, now: Date): Intent[] {
  */
 async function adoptAfterCrash(ctx: BotContext, key: string, name: string): Promise<number | null> {
   const intent = ctx.data.intents?.find((i) => i.key === key && i.kind === 'workgroup' && i.name === name);
-  if (!intent) return null;
+  if (!intent || intent.kind !== 'workgroup') return null;
   const found = await findOwnedWorkgroup(ctx.asUser(), name, intent.ownerId);
   if (found && !ctx.data.groups.some((g) => g.workgroupId === found)) {
     ctx.log.warn({ memberId: ctx.memberId, workgroupId: found }, 'group create: adopting the workgroup a crashed first try made');
