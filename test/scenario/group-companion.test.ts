@@ -90,6 +90,24 @@ describe('the companion group chat', () => {
     expect((await stored(w, groupId))!.chatDialogIds.filter((d) => d === dialogId)).toHaveLength(1);
   });
 
+  it("the group's owner becomes a manager of the chat; the bot stays its owner", async () => {
+    const chat = w.portal.state.chats.get(Number(dialogId.slice(4)))!;
+    expect([...chat.managerIds]).toContain(mod);
+    // Learners are members, not managers.
+    expect([...chat.managerIds]).not.toContain(l[0]!);
+    expect(chat.ownerId).toBe(w.botId);
+  });
+
+  it('renaming the group renames its chat', async () => {
+    await w.say(mod, `/group rename #${groupId} Physics [i]102[/i]`);
+    const chat = w.portal.state.chats.get(Number(dialogId.slice(4)))!;
+    expect(chat.title).toBe('Physics [i]102[/i]');
+    expect((await stored(w, groupId))!.name).toBe('Physics [i]102[/i]');
+    // And back, as the tests below expect it.
+    await w.say(mod, `/group rename #${groupId} Physics [b]101[/b]`);
+    expect(chat.title).toBe('Physics [b]101[/b]');
+  });
+
   it('a course attached afterwards is announced in the chat', async () => {
     const course = await seedCourse(w, { title: 'Kinematics' });
     const before = botMessagesIn(w, l[0]!, dialogId).length;

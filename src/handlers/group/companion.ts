@@ -148,7 +148,47 @@ export async function companionButton(ctx: BotContext, args: string[]): Promise<
     return structuredClone(x);
   });
   if (!updated) return replyGone(ctx);
+  await makeManagers(ctx, created, managersOf(ctx, updated));
   await ctx.reply(ctx.t('group:chat.created', { group: groupTitle(updated), chat: chatLink(created, g.name), count: userIds.length }));
   // Someone may have joined while the chat was being made: they come in now.
   await followMembers(ctx, g, updated);
+}
+
+/**
+ * Who runs the group, among its chat's members: its owner, the moderator who opened the chat, and
+ * the bot's moderators who are in the group. They become the chat's managers (bot doc 9.2).
+ */
+export function managersOf(ctx: BotContext, group: StudyGroup): number[] {
+  const members = activeIds(group);
+  const wanted = new Set([group.ownerId, ctx.user.id, ...ctx.data.moderators]);
+  return [...wanted].filter((id) => members.has(id));
+}
+
+/** Chat.Manager.add as the chat's owner (the bot); a refusal is logged, the chat works without. */
+async function makeManagers(ctx: BotContext, dialogId: string, userIds: number[]): Promise<void> {
+  if (userIds.length === 0) return;
+  try {
+    await (await ctx.asApp()).call('imbot.v2.Chat.Manager.add', { botId: ctx.botId, dialogId, userIds });
+  } catch (e) {
+    ctx.log.warn({ memberId: ctx.memberId, dialogId, err: describe(e) }, 'companion chat: managers not set');
+  }
+}
+
+/**
+ * A renamed group's companion chat takes the new name (imbot.v2.Chat.update, bot doc 9.2): the bot
+ * owns it. A refusal (the chat was deleted, the bot left) is logged; the rename stands.
+ */
+export async function followName(ctx: BotContext, group: StudyGroup): Promise<void> {
+  const dialogId = group.companionChat?.dialogId;
+  if (!dialogId) return;
+  const { t } = portalLanguage(ctx.data.installation.language);
+  try {
+    await (await ctx.asApp()).call('imbot.v2.Chat.update', {
+      botId: ctx.botId,
+      dialogId,
+      fields: { title: group.name, description: t('group:chat.description', { name: group.name, id: group.id }) },
+    });
+  } catch (e) {
+    ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, dialogId, err: describe(e) }, 'companion chat: not renamed');
+  }
 }

@@ -32,6 +32,7 @@ import {
   rightsOf,
 } from './common.js';
 import { refusedAsPortalWould } from './caller.js';
+import { followName } from './companion.js';
 import { nameFrom, sameName } from './create.js';
 import { refreshMembers } from './members.js';
 import { deleteWorkgroup, updateWorkgroup } from './workgroup.js';
@@ -283,7 +284,9 @@ export async function rename(ctx: BotContext): Promise<void> {
     return replyRefused(ctx, e);
   }
   const updated = await changeGroup(ctx, group.id, (g) => void (g.name = checked.value));
-  if (updated) await ctx.reply(ctx.t('group:renamed', { group: groupTitle(updated) }));
+  if (!updated) return;
+  await ctx.reply(ctx.t('group:renamed', { group: groupTitle(updated) }));
+  await followName(ctx, updated);
 }
 
 // ── privacy

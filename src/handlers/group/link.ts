@@ -5,7 +5,7 @@ import { escapeBb } from '../../domain/bbcode.js';
 import type { StudyGroup } from '../../domain/model.js';
 import { canLinkWorkgroup } from '../../domain/permissions.js';
 import { groupCard } from './card.js';
-import { followMembers } from './companion.js';
+import { followMembers, followName } from './companion.js';
 import { groupFromArgs, groupTitle, intArg, labelList, personLabel, requireManage, rightsOf } from './common.js';
 import { isEmptyDiff, membersFrom, mirrorWorkgroup, type MirrorDiff } from './mirror.js';
 import { learnNames } from './members.js';
@@ -147,6 +147,7 @@ export async function sync(ctx: BotContext): Promise<void> {
   });
   if (!result) return;
   await followMembers(ctx, result.before, result.group);
+  if (result.diff.renamed) await followName(ctx, result.group);
   const d = result.diff;
   const names = await learnNames(ctx, [...d.joined, ...d.left, ...d.accepted, ...d.declined, ...d.invitedThere]);
   await ctx.reply(syncReport(ctx, result.group, d, names));
