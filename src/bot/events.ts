@@ -99,6 +99,15 @@ const joinData = z.object({
   language: optStr,
 });
 
+/**
+ * ONIMBOTV2CONTEXTGET: a chat with the bot opened by a link carrying BOT_CONTEXT (bot doc 11). The
+ * context is any JSON the link's author chose: untrusted, read only as a small flat object (webhook
+ * mode brings its values as strings, data[context][id]=5).
+ */
+const contextData = joinData.extend({
+  context: z.record(z.string().max(40), z.unknown()).optional(),
+});
+
 const deleteData = z.object({ bot: botSchema });
 
 // ── the typed event every handler sees: product words, camelCase, numbers as numbers.
@@ -152,6 +161,7 @@ export type BotEvent =
       context: 'textarea' | 'keyboard' | 'menu';
     })
   | (Base & { kind: 'join'; user: EventUser; chat: EventChat })
+  | (Base & { kind: 'context'; user: EventUser; chat: EventChat; context: Record<string, string> })
   | (Base & { kind: 'botDeleted' })
   | (Base & { kind: 'uninstall'; clean: boolean })
   | (Base & { kind: 'ignored'; type: string });
@@ -265,6 +275,26 @@ export function normalizeEvent(
         auth: userAuth,
         user: toUser(d.user),
         chat: toChat(d.chat, d.dialogId ?? String(d.user.id)),
+      };
+    }
+    case 'ONIMBOTV2CONTEXTGET': {
+      const d = parse(contextData, data, upper);
+      // Only short scalar values are kept: nothing nested, nothing long, ever reaches a handler.
+      const context: Record<string, string> = {};
+      for (const [k, v] of Object.entries(d.context ?? {}).slice(0, 10)) {
+        if ((typeof v === 'string' || typeof v === 'number') && String(v).length <= 100) context[k] = String(v);
+      }
+      return {
+        kind: 'context',
+        memberId,
+        botId: d.bot.id,
+        language: d.language,
+        // Opening the same link twice is two openings: only the fetch queue's id de-duplicates.
+        dedupeKey: baseKey,
+        auth: userAuth,
+        user: toUser(d.user),
+        chat: toChat(d.chat, d.dialogId ?? String(d.user.id)),
+        context,
       };
     }
     case 'ONIMBOTV2DELETE': {

@@ -15,6 +15,11 @@ export interface HandlerRegistry {
   intents: Array<{ pattern: RegExp; command: string }>;
   /** The bot was added to a chat or a user opened the dialog. */
   welcome: Handler;
+  /**
+   * Where a chat opened by a deep link (BOT_CONTEXT) goes: a route, or null to say nothing. Its
+   * target must only show things: a link can be opened in anyone's browser by a page they visit.
+   */
+  context?: (context: Readonly<Record<string, string>>) => Route | null;
   /** Text we did not understand. */
   fallback: Handler;
   /** What registration puts on each portal. */
@@ -72,6 +77,8 @@ export function route(
     }
     case 'join':
       return { kind: 'welcome' };
+    case 'context':
+      return registry.context?.(ev.context) ?? { kind: 'none' };
     default:
       return { kind: 'none' };
   }

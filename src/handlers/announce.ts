@@ -71,7 +71,7 @@ export interface FeedPost {
 }
 
 /** The feed post for one attached course: title, link, one discussion prompt. */
-export function courseFeedPost(t: T, group: StudyGroup, course: Course): FeedPost {
+export function courseFeedPost(t: T, group: StudyGroup, course: Course, botLink?: string): FeedPost {
   return {
     // The post title is plain text: no BB-code, but escaped all the same so nothing can form a tag.
     title: t('announce:feed.title', { title: escapeBb(course.title) }),
@@ -82,17 +82,23 @@ export function courseFeedPost(t: T, group: StudyGroup, course: Course): FeedPos
       linkLine(t, course),
       '',
       `${t('announce:discussion')}: ${promptOf(t, course)}`,
+      ...botLinkLines(t, botLink),
     ].join('\n'),
   };
 }
 
+/** "Your courses in the chat with the bot": a BOT_CONTEXT link that opens this group's courses there. */
+function botLinkLines(t: T, botLink: string | undefined): string[] {
+  return botLink ? ['', `[URL=${botLink}]${t('announce:open_in_bot')}[/URL]`] : [];
+}
+
 /** The feed post when a group's access window opens: each course with its link and one prompt. */
-export function openingFeedPost(t: T, lang: Lang, group: StudyGroup, courses: readonly Course[]): FeedPost {
+export function openingFeedPost(t: T, lang: Lang, group: StudyGroup, courses: readonly Course[], botLink?: string): FeedPost {
   const lines = [t('announce:opening.intro', { group: escapeBb(group.name), window: windowText(t, lang, group) }), ''];
   for (const course of courses) {
     lines.push(`[b]${escapeBb(course.title)}[/b]${kindSuffix(t, course)}`, linkLine(t, course), `${t('announce:discussion')}: ${promptOf(t, course)}`, '');
   }
-  return { title: t('announce:opening.title', { group: escapeBb(group.name) }), message: lines.join('\n').trim() };
+  return { title: t('announce:opening.title', { group: escapeBb(group.name) }), message: [lines.join('\n').trim(), ...botLinkLines(t, botLink)].join('\n') };
 }
 
 /** The buttons under a course in a chat: open it, discuss it, mark it done. */

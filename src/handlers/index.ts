@@ -5,6 +5,7 @@ import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
 import { course, courseButtons } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
+import { deepLinkRoute } from './deeplink.js';
 import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
 
@@ -30,6 +31,7 @@ export const registry: HandlerRegistry = {
   },
   intents: [...myCoursesIntents],
   welcome,
+  context: deepLinkRoute,
   fallback,
   manifest: MANIFEST,
 };

@@ -7,6 +7,7 @@ import {
   postToFeed,
   reminderMessage,
 } from '../handlers/announce.js';
+import { groupLink } from '../handlers/deeplink.js';
 import type { JobClaim, OutboxJob, PortalData, PortalStore } from '../store/types.js';
 import { describe } from '../bot/bot.js';
 import type { Logger } from '../bot/logger.js';
@@ -31,7 +32,7 @@ export interface DeliveryCounts {
  * is logged and not retried (Bitrix24 may have made the message before the error reached us).
  */
 export async function deliverJob(
-  deps: { store: PortalStore; log: Logger; rest: RestClient; memberId: string; botId: number; language: string; installedAt: string },
+  deps: { store: PortalStore; log: Logger; rest: RestClient; memberId: string; botId: number; language: string; installedAt: string; domain: string },
   job: OutboxJob,
 ): Promise<DeliveryCounts> {
   const { store, log, rest, memberId, botId } = deps;
@@ -43,7 +44,7 @@ export async function deliverJob(
       // A feed post has no idempotency key: crossed off first, so it is made at most once.
       if ((await store.update(memberId, (d) => crossOff(d, job.key, target))) && claim.kind === 'window_open') {
         try {
-          await postToFeed(rest, claim.group.workgroupId, openingFeedPost(t, lang, claim.group, claim.courses));
+          await postToFeed(rest, claim.group.workgroupId, openingFeedPost(t, lang, claim.group, claim.courses, groupLink(deps.domain, botId, claim.group.id)));
           counts.feedPosts++;
         } catch (e) {
           failed(target, e);

@@ -181,7 +181,7 @@ export class Scheduler {
       return report;
     }
     const deliver = async (job: OutboxJob) => {
-      const counts = await deliverJob({ store, log, rest, memberId, botId, language: data.installation.language, installedAt: data.installation.installedAt }, job);
+      const counts = await deliverJob({ store, log, rest, memberId, botId, language: data.installation.language, installedAt: data.installation.installedAt, domain: data.installation.domain }, job);
       report.feedPosts += counts.feedPosts;
       report.messages += counts.messages;
       report.failures += counts.failures;

@@ -77,6 +77,9 @@ describe('the sandbox API', () => {
     const foreign = await post('/api/send', { as: anna, dialog: 'chat999', text: 'hello' });
     expect(foreign.status).toBe(400);
     expect(((await foreign.json()) as { error: string }).error).toContain('cannot write');
+    // A deep link's context is a small flat object, opened in a dialog with a bot by its id.
+    expect((await post('/api/context', { as: anna, dialog: String(sb.botId), context: { open: { nested: 1 } } })).status).toBe(400);
+    expect((await post('/api/context', { as: anna, dialog: 'chat1', context: { open: 'courses' } })).status).toBe(400);
     expect(sb.portal.state.messages.size).toBe(messages);
     // Anna is not in the admin's workgroup: its feed is not hers to read.
     expect((await fetch(`${base}/api/conversation?as=${anna}&dialog=feed${sb.demo.adminGroup}`)).status).toBe(404);

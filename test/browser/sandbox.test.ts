@@ -204,6 +204,19 @@ describe.skipIf(SKIP_BROWSER)('the sandbox page', () => {
     expect(await text(other)).not.toContain('Newton');
   });
 
+  it("the feed post's link into the bot opens the chat with the bot on that group's courses", async () => {
+    const { page } = w;
+    await w.actAs(anna);
+    await w.openDialog('Physics 101');
+    const link = page.getByTestId('post').last().locator('a.bb-link', { hasText: 'in the chat with the bot' });
+    await link.waitFor();
+    await link.click();
+    await until(async () => (await text(page.locator('#messages [data-testid=message][data-author=bot]').last())).includes("Newton's laws"), 'the group courses in the bot dialog');
+    const shown = await text(w.botMessages().last());
+    expect(shown).toContain('Physics 101');
+    await w.shot('deep-link');
+  });
+
   it('opens a group chat with the bot from the page; the bot greets it and binds it to the group', async () => {
     const { page } = w;
     await w.actAs(mark);

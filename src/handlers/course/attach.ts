@@ -8,6 +8,7 @@ import type { Course, StudyGroup } from '../../domain/model.js';
 import { chatAnnouncement, courseAnnouncedKey, courseFeedPost, portalLanguage, postToFeed } from '../announce.js';
 import { boundGroup, replyError } from '../shared.js';
 import { actsAsCaller } from '../group/caller.js';
+import { groupLink } from '../deeplink.js';
 import { mayKnowGroup } from '../group/common.js';
 import { lookupCourseAndGroup } from './refs.js';
 import { mayManageGroup } from './rights.js';
@@ -107,7 +108,7 @@ async function announceAttached(ctx: BotContext, group: StudyGroup, course: Cour
   const lines: string[] = [];
   try {
     // Without the caller's own token the post is made in their name (USER_ID) by the installation.
-    await postToFeed(ctx.asUser(), group.workgroupId, courseFeedPost(t, group, course), actsAsCaller(ctx) ? undefined : ctx.user.id);
+    await postToFeed(ctx.asUser(), group.workgroupId, courseFeedPost(t, group, course, groupLink(ctx.data.installation.domain, ctx.botId, group.id)), actsAsCaller(ctx) ? undefined : ctx.user.id);
     lines.push(ctx.t('course:attach.feed_posted'));
   } catch (e) {
     // The portal's own words say why (e.g. no right to write in that feed); a network failure has none.

@@ -46,6 +46,12 @@ const userQuery = z.object({ as: z.coerce.number().int().positive() });
 const dialogQuery = userQuery.extend({ dialog: z.string().regex(/^(\d+|chat\d+|feed\d+)$/) });
 const sendBody = z.object({ as: z.number().int().positive(), dialog: z.string().regex(/^(\d+|chat\d+)$/), text: z.string().min(1).max(20_000) });
 const openBody = z.object({ as: z.number().int().positive(), dialog: z.string().regex(/^(\d+|chat\d+|feed\d+)$/) });
+/** A deep link's start-up context: a small flat object, as the bot reads it. */
+const contextBody = z.object({
+  as: z.number().int().positive(),
+  dialog: z.string().regex(/^\d+$/),
+  context: z.record(z.string().max(40), z.union([z.string().max(100), z.number()])).refine((c) => Object.keys(c).length <= 10, 'too many keys'),
+});
 const pressBody = z.object({ as: z.number().int().positive(), messageId: z.number().int().positive(), button: z.number().int().min(0) });
 const chatBody = z.object({ as: z.number().int().positive(), title: z.string().trim().min(1).max(100), members: z.array(z.number().int().positive()).max(50) });
 const memberBody = z.object({ userId: z.number().int().positive(), workgroupId: z.number().int().positive() });
@@ -260,6 +266,13 @@ export class SandboxWeb {
         return { joined: true };
       }
       return { joined: false };
+    });
+    app.post('/api/context', async (req) => {
+      const h = this.need();
+      const { as, dialog, context } = contextBody.parse(req.body);
+      this.person(h.portal, as);
+      const outcomes = await h.portal.as(as).openWithContext(dialog, context);
+      return { delivered: outcomes.length };
     });
     app.post('/api/send', async (req) => {
       const h = this.need();

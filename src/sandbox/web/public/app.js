@@ -179,7 +179,17 @@ function bbActions() {
     send: (text) => guard(sendText(text)),
     put: (text) => putText(text),
     openDialog: (dialogId) => guard(openDialog(dialogId)),
+    openWithContext: (dialogId, context) => guard(openWithContext(dialogId, context)),
   };
+}
+
+/** A deep link into the bot: its dialog opens, then the portal hands the bot the link's context. */
+async function openWithContext(dialogId, context) {
+  await openDialog(dialogId);
+  const before = maxMessageId();
+  await api('/api/context', { as: state.me, dialog: dialogId, context });
+  wait('context', before);
+  scheduleRefresh();
 }
 
 function bb(text) {

@@ -158,6 +158,20 @@ function build(parent, nodes, actions, opts) {
   }
 }
 
+/** `{ dialog, context }` of a BOT_CONTEXT link, or null. */
+export function botContextOf(href) {
+  try {
+    const url = new URL(href, 'http://portal.invalid/');
+    const dialog = url.searchParams.get('IM_DIALOG') ?? '';
+    const raw = url.searchParams.get('BOT_CONTEXT');
+    if (!/^\d+$/.test(dialog) || raw === null) return null;
+    const context = JSON.parse(raw);
+    return context !== null && typeof context === 'object' && !Array.isArray(context) ? { dialog, context } : null;
+  } catch {
+    return null;
+  }
+}
+
 function clickable(node, className, onClick) {
   const a = el('a', className);
   a.href = '#';
@@ -194,6 +208,10 @@ function element(node, actions, opts) {
     case 'url': {
       const href = safeHref(value || plain(children));
       if (!href) return inner(el('span'));
+      // A Bitrix24 deep link into a bot (…/online/?IM_DIALOG=<bot>&BOT_CONTEXT=<json>): the portal
+      // opens the chat with the bot and hands it the context; so does the sandbox.
+      const deep = botContextOf(href);
+      if (deep && actions.openWithContext) return inner(clickable(node, 'bb-link', () => actions.openWithContext(deep.dialog, deep.context)));
       const a = el('a', 'bb-link');
       a.href = href;
       a.target = '_blank';
