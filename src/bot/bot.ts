@@ -281,6 +281,14 @@ export class Bot {
       asApp,
       reply: (reply) => send(dialogId, reply),
       send,
+      async typing() {
+        try {
+          // No statusMessageCode: the plain "typing" indicator; shown for up to 30 s or until our answer.
+          await (await asApp()).call('imbot.v2.Chat.InputAction.notify', { botId, dialogId, duration: 30 });
+        } catch (e) {
+          self.deps.log.debug({ memberId, dialogId, err: describe(e) }, 'typing indicator refused');
+        }
+      },
       async edit(messageId, reply) {
         await (await asApp()).call('imbot.v2.Chat.Message.update', {
           botId,

@@ -47,6 +47,11 @@ export interface BotContext {
   reply(reply: Reply | string): Promise<number | null>;
   /** Sends to another dialog (a bound chat, a learner's private chat). */
   send(dialogId: string, reply: Reply | string): Promise<number | null>;
+  /**
+   * "The bot is typing…" in this dialog (imbot.v2.Chat.InputAction.notify) while slow work runs, e.g.
+   * many people added at once. Best effort: a refusal is ignored. Costs one REST call.
+   */
+  typing(): Promise<void>;
   /** Replaces one of the bot's messages (a card, a poll tally) in place. */
   edit(messageId: number, reply: Reply): Promise<void>;
   /** Changes the portal's stored data atomically (serialized per portal). */

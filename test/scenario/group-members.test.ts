@@ -113,6 +113,12 @@ describe('group members', () => {
     const r = roles(w, g.workgroupId);
     expect(people.every((id) => r.get(id) === 'K')).toBe(true);
     expect((await stored(w, g.id))!.members.filter((m) => m.status === 'member').length).toBe(121);
+    // Meanwhile the caller saw "typing…" in the dialog, once, before the adds went out.
+    const typing = made.filter((q) => q.method === 'imbot.v2.Chat.InputAction.notify');
+    expect(typing).toHaveLength(1);
+    expect(made.indexOf(typing[0]!)).toBeLessThan(made.indexOf(addRequests[0]!));
+    // The private dialog as the bot addresses it: the person's id.
+    expect((typing[0]!.params as { dialogId?: string }).dialogId).toBe(String(admin));
   });
 
   it('unknown users, unreadable tokens, no people and an unknown group change nothing', async () => {

@@ -80,8 +80,13 @@ interface Outcome {
  * Bitrix24 enforces their rights. A refused add falls back to an invitation. The answer says what
  * happened to each person; the store records members and pending invitations.
  */
+/** From this many people at once the bot shows "typing" while it adds them. */
+const TYPING_FROM = 5;
+
 export async function bringIn(ctx: BotContext, group: StudyGroup, people: PortalUser[], mode: 'add' | 'invite'): Promise<Outcome> {
   const out: Outcome = { added: [], invited: [], fellBack: [], alreadyMember: [], alreadyInvited: [], failed: [], failReason: '', requests: 0 };
+  // Many people take a while at the portal's pace: say so the way the messenger does.
+  if (people.length >= TYPING_FROM) await ctx.typing();
   const status = new Map(group.members.map((m) => [m.userId, m.status] as const));
   const todo: number[] = [];
   for (const p of people) {
