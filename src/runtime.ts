@@ -135,7 +135,26 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   const intake = new Intake({ bot, store, inbox, log: logProxy });
   const app = buildApp({ bot, store, intake, logger: loggerOptions(o.logLevel) });
   let botToken: string | null = null;
-  if (onePortal) registerOnePortalReceiver(app, { bot, store, intake, memberId: onePortal.memberId, botToken: () => botToken });
+  if (onePortal) {
+    const memberId = onePortal.memberId;
+    registerOnePortalReceiver(app, {
+      bot,
+      store,
+      intake,
+      memberId,
+      botToken: () => botToken,
+      log: logProxy,
+      // Bot.get answers the owner, and only the owner, with the full format (eventMode and counters).
+      confirmBot: async (accessToken, botId) => {
+        const data = await store.get(memberId);
+        if (!data) return false;
+        const auth = { accessToken, refreshToken: '', expires: 0, userId: botId, clientEndpoint: '', serverEndpoint: '', domain: '', scope: '' };
+        const raw = await gateway.user(memberId, data.installation, auth).call<unknown>('imbot.v2.Bot.get', { botId }, { idempotent: true });
+        const bot = (raw as { bot?: { id?: unknown; eventMode?: unknown } } | null)?.bot;
+        return Number(bot?.id) === botId && typeof bot?.eventMode === 'string';
+      },
+    });
+  }
   log = app.log as unknown as Logger;
   const now = o.now ?? (() => new Date());
   const scheduler = new Scheduler({

@@ -103,7 +103,7 @@ export async function receiveEvent(deps: VerifiedIntakeDeps, req: FastifyRequest
   return reply.code(200).send({ status: 'ok' });
 }
 
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 

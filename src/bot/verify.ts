@@ -5,6 +5,8 @@ export type VerifyFailure = 'unknown_portal' | 'no_token' | 'token_mismatch' | '
 
 export interface TrustedInstallation {
   applicationToken: string;
+  /** When set, the token is known only by its SHA-256 (hex) and `applicationToken` is not used. */
+  applicationTokenSha256?: string;
   uninstalled?: boolean;
 }
 
@@ -19,8 +21,11 @@ export function verifyApplicationToken(
   if (!installation) return { ok: false, reason: 'unknown_portal' };
   if (!presented) return { ok: false, reason: 'no_token' };
   const a = createHash('sha256').update(presented, 'utf8').digest();
-  const b = createHash('sha256').update(installation.applicationToken, 'utf8').digest();
-  if (!timingSafeEqual(a, b)) return { ok: false, reason: 'token_mismatch' };
+  const b =
+    installation.applicationTokenSha256 !== undefined
+      ? Buffer.from(installation.applicationTokenSha256, 'hex')
+      : createHash('sha256').update(installation.applicationToken, 'utf8').digest();
+  if (b.length !== a.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'token_mismatch' };
   if (installation.uninstalled) return { ok: false, reason: 'uninstalled' };
   return { ok: true };
 }

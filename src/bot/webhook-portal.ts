@@ -1,14 +1,16 @@
 // One-portal mode: the bot runs for one portal through an inbound webhook and its own botToken, with no application.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { PRIVATE_DIR, writePrivateAtomic } from '../store/files.js';
 import { emptyPortal, type Installation, type PortalStore } from '../store/types.js';
 import type { Bot } from './bot.js';
 import type { Intake } from './intake.js';
 import type { Logger } from './logger.js';
-import { BODY_LIMIT, rawBodies, receiveEvent, type VerifiedIntakeDeps } from './receiver.js';
+import { parseForm } from './form.js';
+import { BODY_LIMIT, isJson, rawBodies, rawEnvelope, receiveEvent, type VerifiedIntakeDeps } from './receiver.js';
 
 /** Where a one-portal bot receives events when PUBLIC_URL is set too (webhook mode). */
 export const ONE_PORTAL_EVENTS_PATH = '/bitrix/portal-events';
@@ -94,8 +96,9 @@ export async function ensureWebhookInstallation(
     domain: hook.domain,
     clientEndpoint: hook.restBase,
     serverEndpoint: '',
-    // Not stored: it is 'custom' + botToken, a secret; the one-portal receiver derives it in memory.
+    // Not stored: a secret. The one-portal receiver keeps only the hash of the one it learnt (pinnedToken).
     applicationToken: '',
+    ...(prev?.pinnedToken ? { pinnedToken: prev.pinnedToken } : {}),
     accessToken: '',
     refreshToken: '',
     expires: 0,
@@ -117,15 +120,102 @@ export async function ensureWebhookInstallation(
   return installation;
 }
 
+/** What the first event must show before its application token is pinned. */
+export interface EventProof {
+  /** Our bot's id (null: not registered yet, nothing can prove itself). */
+  botId: number | null;
+  botToken: string | null;
+  /**
+   * Asks our portal, at the address from B24_WEBHOOK_URL (never one an event names), whether an
+   * access token the event carries is one the portal issued to our bot's owner (imbot.v2.Bot.get).
+   */
+  confirmBot?: (accessToken: string, botId: number) => Promise<boolean>;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+function sameSecret(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+const botBlockSchema = z.object({
+  id: z.coerce.number().int(),
+  auth: z.object({ access_token: z.string().min(1), application_token: z.string().optional() }).partial().nullish(),
+});
+
+/** data[bot] of an event body (form or JSON), or null when it has none. */
+function eventBot(type: 'form' | 'json', raw: string): z.infer<typeof botBlockSchema> | null {
+  let body: unknown;
+  try {
+    body = type === 'form' ? parseForm(raw) : JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  const bot = (body as { data?: { bot?: unknown } } | null)?.data?.bot;
+  const parsed = botBlockSchema.safeParse(bot);
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * Does an event prove it comes from our portal, for our bot? The docs say only that a
+ * webhook-authorised bot has its own synthetic application token, not its value. Proof is either
+ * (1) it names our bot and its token is the one derived from our secret botToken ('custom' +
+ * botToken, what portals are seen to send), or (2) it names our bot and carries an access token
+ * that our portal confirms belongs to the bot's owner, with the same application token. The bot id
+ * alone proves nothing: it is no secret.
+ */
+export async function eventProvesItself(type: 'form' | 'json', raw: string, applicationToken: string, proof: EventProof): Promise<boolean> {
+  if (!proof.botId || !proof.botToken || !applicationToken) return false;
+  const bot = eventBot(type, raw);
+  if (!bot || bot.id !== proof.botId) return false;
+  if (sameSecret(applicationToken, webhookApplicationToken(proof.botToken))) return true;
+  const access = bot.auth?.access_token;
+  if (!access || !proof.confirmBot || bot.auth?.application_token === undefined) return false;
+  if (!sameSecret(bot.auth.application_token, applicationToken)) return false;
+  return proof.confirmBot(access, proof.botId).catch(() => false);
+}
+
 /**
  * Webhook mode for the one portal (PUBLIC_URL set): the portal POSTs with its own member_id, which a
- * webhook cannot learn beforehand, so events are checked against the bot's synthetic application
- * token alone and filed under our derived portal key. Otherwise the same as the main receiver.
+ * webhook cannot learn beforehand, so events are filed under our derived portal key and checked
+ * against the bot's synthetic application token. That token is learnt from the first event that
+ * proves itself (eventProvesItself) and pinned, as a hash, for that bot; until then, and for any
+ * event that proves nothing, the answer is 401 and nothing is pinned.
  */
 export function registerOnePortalReceiver(
   app: FastifyInstance,
-  deps: { bot: Bot; store: PortalStore; intake: Intake; memberId: string; botToken: () => string | null },
+  deps: {
+    bot: Bot;
+    store: PortalStore;
+    intake: Intake;
+    memberId: string;
+    botToken: () => string | null;
+    confirmBot?: EventProof['confirmBot'];
+    log?: Logger;
+  },
 ): void {
+  /** The pinned token's hash, if it is for the bot we have now. */
+  const pinOf = (inst: Installation) => (inst.pinnedToken && inst.pinnedToken.botId === inst.botId ? inst.pinnedToken.sha256 : null);
+
+  /** Pins the token of a first event that proves itself; anything else leaves the store alone. */
+  async function learn(type: 'form' | 'json', raw: string): Promise<void> {
+    const data = await deps.store.get(deps.memberId);
+    if (!data || pinOf(data.installation)) return;
+    const f = rawEnvelope(type, raw);
+    if (!f || !f.applicationToken) return;
+    const botId = data.installation.botId;
+    const proof: EventProof = { botId, botToken: deps.botToken(), ...(deps.confirmBot ? { confirmBot: deps.confirmBot } : {}) };
+    if (!(await eventProvesItself(type, raw, f.applicationToken, proof))) {
+      deps.log?.warn({ event: f.event.slice(0, 64) }, 'an event did not prove itself; its application token is not pinned');
+      return;
+    }
+    const hash = sha256(f.applicationToken).toString('hex');
+    await deps.store.update(deps.memberId, (d) => {
+      if (d.installation.botId === botId && !pinOf(d.installation)) d.installation.pinnedToken = { sha256: hash, botId: botId! };
+    });
+    deps.log?.info({ botId, derived: sameSecret(f.applicationToken, webhookApplicationToken(deps.botToken() ?? '')) }, 'pinned the portal\'s application token for the bot');
+  }
+
   void app.register(async (child) => {
     await rawBodies(child);
     const verified: VerifiedIntakeDeps = {
@@ -134,10 +224,15 @@ export function registerOnePortalReceiver(
       keyOf: () => deps.memberId,
       trust: async () => {
         const data = await deps.store.get(deps.memberId);
-        const token = deps.botToken();
-        return data && token ? { applicationToken: webhookApplicationToken(token), uninstalled: data.installation.status === 'uninstalled' } : undefined;
+        const pin = data ? pinOf(data.installation) : null;
+        return data && pin
+          ? { applicationToken: '', applicationTokenSha256: pin, uninstalled: data.installation.status === 'uninstalled' }
+          : undefined;
       },
     };
-    child.post(ONE_PORTAL_EVENTS_PATH, { bodyLimit: BODY_LIMIT }, (req, reply) => receiveEvent(verified, req, reply));
+    child.post(ONE_PORTAL_EVENTS_PATH, { bodyLimit: BODY_LIMIT }, async (req, reply) => {
+      await learn(isJson(req.headers['content-type']) ? 'json' : 'form', typeof req.body === 'string' ? req.body : '');
+      return receiveEvent(verified, req, reply);
+    });
   });
 }

@@ -26,6 +26,11 @@ export interface Installation {
   webhookUrl: string | null;
   /** The portal's offset from UTC in minutes, learnt from message dates (absent: not yet known, UTC is used). */
   utcOffset?: number;
+  /**
+   * One-portal mode with a public URL: the SHA-256 (hex) of the synthetic application token learnt
+   * from the first event that proved itself, and the bot it came for (the token itself is a secret).
+   */
+  pinnedToken?: { sha256: string; botId: number };
   /** MANIFEST_REVISION of the last registration (absent in files written before it existed). */
   manifestRevision?: string;
   status: InstallationStatus;

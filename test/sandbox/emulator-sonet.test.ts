@@ -83,6 +83,12 @@ describe('membership rights', () => {
     expect(world.portal.state.chats.get(chatId)?.members.has(world.ids.learners[5])).toBe(true);
   });
 
+  it("answers USER_DATA with the boolean false, not '', for a reader with no relation to the group", async () => {
+    const id = world.portal.addWorkgroup({ name: 'Not the admin’s', ownerId: world.ids.moderators[0] }).id;
+    const details = await as(world.ids.admin)('socialnetwork.api.workgroup.get', { params: { groupId: id, select: ['USER_DATA'] } });
+    expect((details.body.result as Record<string, unknown>).USER_DATA).toEqual({ ROLE: false, INITIATED_BY_TYPE: false });
+  });
+
   it('follows INITIATE_PERMS: members cannot invite into an E group (empty result, no error)', async () => {
     const reply = await as(world.ids.learners[0])('sonet_group.user.invite', { GROUP_ID: world.ids.moderatorGroup, USER_ID: world.ids.learners[5] });
     expect(reply.status).toBe(200);

@@ -53,4 +53,12 @@ describe('group rights without the caller’s own token (fetch mode)', () => {
     expect(last(await w.say(l[0]!, '/group link')).text).toMatch(/own or moderate no Bitrix24 workgroup/);
     expect(last(await w.say(mod, `/group link ${hidden}`)).text).toMatch(/cannot find the Bitrix24 workgroup/);
   });
+
+  it('links a workgroup the installer has no relation to (its USER_DATA.ROLE is false)', async () => {
+    const own = w.portal.addWorkgroup({ name: 'Only Mark’s', ownerId: mod }).id;
+    expect(roles(w, own).has(admin)).toBe(false);
+    const out = await w.say(mod, `/group link ${own}`);
+    expect(last(out).text).not.toMatch(/cannot find/);
+    expect((await w.data()).groups.some((g) => g.workgroupId === own && g.linked)).toBe(true);
+  });
 });

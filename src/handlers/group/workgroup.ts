@@ -14,8 +14,9 @@ const ids = z
   .array(z.union([z.number(), z.string()]))
   .optional()
   .transform((list) => (list ?? []).map(Number).filter((n) => Number.isSafeInteger(n) && n > 0));
+// `false` where the portal has no role to give (workgroup.get's USER_DATA for someone with no relation to the group).
 const role = z
-  .string()
+  .union([z.string(), z.literal(false)])
   .optional()
   .transform((r): WorkgroupRole | null => (r === 'A' || r === 'E' || r === 'K' || r === 'Z' ? r : null));
 

@@ -56,9 +56,10 @@ function groupDetails(ctx: CallContext, group: WorkgroupRecord, select: string[]
   };
   if (select.includes('USER_DATA')) {
     const member = group.members.get(ctx.caller.user.id);
+    // No relation to the group: both are the boolean false ("`false` — значение отсутствует", the method page's USER_DATA).
     out.USER_DATA = {
-      ROLE: member?.role ?? '',
-      INITIATED_BY_TYPE: member ? (member.initiatedByType === 'GROUP' ? 'G' : 'U') : '',
+      ROLE: member?.role ?? false,
+      INITIATED_BY_TYPE: member ? (member.initiatedByType === 'GROUP' ? 'G' : 'U') : false,
     };
   }
   if (select.includes('OWNER_DATA')) {
