@@ -76,10 +76,12 @@ export async function registerBot(
         command: c.name,
         title: c.title,
         ...(c.params.en ? { params: c.params } : {}),
-        common: false,
-        hidden: false,
+        // Y/N, not booleans: batch sends its commands as a query string, where true would arrive as the
+        // string "true", which the docs do not define (they accept JSON booleans or "Y"/"N").
+        common: 'N',
+        hidden: 'N',
         // External users may call every command; what each person may do is decided by the bot.
-        extranetSupport: true,
+        extranetSupport: 'Y',
       },
     },
   }));
@@ -102,7 +104,7 @@ export async function registerBot(
         botId,
         commandId: commandIds[c.name],
         // params apply only to languages present in title (bot doc 7.2), so both go together.
-        fields: { title: c.title, params: c.params, extranetSupport: true },
+        fields: { title: c.title, params: c.params, extranetSupport: 'Y' },
       },
     }));
     const res = await rest.batch(updates);

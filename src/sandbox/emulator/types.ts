@@ -92,6 +92,8 @@ export interface MessageRecord {
   uuid: string;
   params: MessageParams;
   deleted: boolean;
+  /** Whether the portal shows link previews in it (urlPreview; absent: the default, yes). */
+  urlPreview?: boolean;
   /** The bot whose name a system answer carries (Command.answer outside the bot's chats). */
   onBehalfOfBotId?: number;
   /** Reaction code → ids of the users (or bots) who set it. */
