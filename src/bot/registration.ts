@@ -115,3 +115,18 @@ export async function registerBot(
   }
   return { botId, commandIds, eventMode, webhookUrl: opts.webhookUrl, manifestRevision: MANIFEST_REVISION };
 }
+
+/**
+ * The portal's imbot.v2 REST revision (`imbot.v2.Revision.get`: no parameters, no botId or botToken),
+ * to log what it supports; null when the portal is older than revision 33, which brought the method.
+ */
+export async function readRestRevision(rest: RestClient): Promise<number | null> {
+  try {
+    const raw = await rest.call<{ rest?: unknown } | null>('imbot.v2.Revision.get', {}, { idempotent: true });
+    const n = Number(raw?.rest);
+    return Number.isInteger(n) && n > 0 ? n : null;
+  } catch (e) {
+    if (e instanceof PortalError && e.code === 'ERROR_METHOD_NOT_FOUND') return null;
+    throw e;
+  }
+}

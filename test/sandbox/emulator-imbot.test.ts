@@ -83,6 +83,14 @@ describe('Bot.*', () => {
     const reply = await call('imbot.v2.Revision.get');
     expect(reply.body.result).toMatchObject({ rest: 36 });
   });
+
+  it('has no Revision.get on a portal older than REST revision 33, which brought it', async () => {
+    world.portal.setRestRevision(32);
+    const reply = await call('imbot.v2.Revision.get');
+    expect([reply.status, reply.body.error]).toEqual([404, 'ERROR_METHOD_NOT_FOUND']);
+    world.portal.setRestRevision(34);
+    expect((await call('imbot.v2.Revision.get')).body.result).toMatchObject({ rest: 34 });
+  });
 });
 
 describe('Command.*', () => {

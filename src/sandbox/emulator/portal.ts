@@ -100,6 +100,11 @@ export class Portal {
   /** Token refreshes served for this portal (all apps). */
   refreshCount = 0;
   online = true;
+  /**
+   * The portal's imbot.v2 REST revision (setRestRevision). Below 33 there is no Revision.get (it came
+   * with revision 33) and Event.get answers `lastEventId` instead of `nextOffset` (BOT-BC-0325-1).
+   */
+  restRevision = 36;
   /** How the portal fails while offline (see setOnline). */
   outageMode: OutageMode = 'unavailable';
   /** Methods (lower-case) that answer OPERATION_TIME_LIMIT until the given time (emulator ms). */
@@ -275,6 +280,12 @@ export class Portal {
   expireTokens(): void {
     const now = this.now();
     for (const token of this.host.tokens.forPortal(this.slug)) token.expiresAt = Math.min(token.expiresAt, now - 1);
+  }
+
+  /** Plays an older portal (a box version that lags behind the cloud): see `restRevision`. */
+  setRestRevision(revision: number): void {
+    if (!Number.isInteger(revision) || revision < 1) throw new DriverError('setRestRevision needs a positive integer');
+    this.restRevision = revision;
   }
 
   setRateLimit(settings: RateLimitSettings | null): void {
