@@ -252,10 +252,13 @@ export function createRuntime(o: RuntimeOptions): Runtime {
           const data = await store.get(memberId);
           // Records of one-portal mode are not this application's to touch.
           if (!data || data.installation.auth === 'webhook') continue;
+          if (data.installation.status === 'payment_required' && (await gateway.recheckPayment(memberId))) {
+            logProxy.info({ memberId }, 'the application is paid for again on this portal: back to work');
+          }
           await reconcile(memberId, false).catch((e: unknown) =>
             logProxy.error({ memberId, err: describe(e) }, 'could not move the bot to the current event mode'),
           );
-          if (data.installation.status === 'active') await logRestRevision(memberId);
+          if ((await store.get(memberId))?.installation.status === 'active') await logRestRevision(memberId);
         }
       }
       if (o.schedule) scheduler.start();

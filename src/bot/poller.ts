@@ -59,7 +59,8 @@ export const DEFAULT_PACE: PollerPace = {
 };
 
 /** The portal no longer knows these credentials: an uninstalled application, a deleted webhook. */
-const AUTH_FAILURES = new Set(['NO_AUTH_FOUND', 'invalid_token', 'invalid_grant', 'expired_token', 'NOT_INSTALLED', 'NOT_CONFIGURED']);
+/** AUTH_ERROR: Event.get could not tell who is calling ("Не удалось определить текущего пользователя", event-get page). */
+const AUTH_FAILURES = new Set(['NO_AUTH_FOUND', 'AUTH_ERROR', 'invalid_token', 'invalid_grant', 'expired_token', 'NOT_INSTALLED', 'NOT_CONFIGURED']);
 
 const eventsSchema = z.array(z.object({ eventId: z.number().int().positive(), type: z.string(), data: z.unknown() }));
 
@@ -310,6 +311,15 @@ export class FetchPoller {
     if (e instanceof PortalError && e.code === 'BOT_OWNERSHIP_ERROR') {
       log.error({ memberId, botId }, 'Event.get: the bot belongs to another owner (was B24_BOT_TOKEN changed?); polling stopped');
       return { kind: 'stop', reason: 'ownership' };
+    }
+    if (e instanceof PortalError && e.code === 'PAYMENT_REQUIRED') {
+      // Final until someone pays: asking again every minute would change nothing.
+      const current = await this.deps.store.get(memberId);
+      if (current?.installation.auth === 'oauth' && current.installation.status === 'active') {
+        await this.deps.store.update(memberId, (d) => void (d.installation.status = 'payment_required'));
+      }
+      log.error({ memberId }, "the portal refuses the application: its trial or paid period is over; polling stopped; renew it, then restart the bot");
+      return { kind: 'stop', reason: 'payment required' };
     }
     const code = e instanceof PortalError ? e.code : e instanceof NetworkError ? e.reason : 'ERROR';
     if (e instanceof PortalError && AUTH_FAILURES.has(e.code)) {

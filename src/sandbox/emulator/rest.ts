@@ -44,6 +44,7 @@ export function resolveCaller(portal: Portal, transport: Transport, params: Reco
   const user = state.users.get(token.userId);
   if (!installation?.installed || !user || !user.active) throw SystemErrors.noAuth();
   if (token.expiresAt <= portal.now()) throw SystemErrors.expiredToken();
+  if (installation.paymentRequired) throw SystemErrors.paymentRequired();
   return { user, kind: 'oauth', scopes: new Set(installation.scopes), installation };
 }
 
@@ -70,6 +71,8 @@ export async function runMethod(
     if (def.scopes && !def.scopes.some((s) => caller.scopes.has(s))) throw SystemErrors.insufficientScope();
     const blockedUntil = portal.operatingBlockedUntil(def.name);
     if (blockedUntil !== undefined) throw SystemErrors.operatingLimit(Math.ceil(blockedUntil / 1000));
+    const fault = portal.methodFault(def.name);
+    if (fault) throw fault;
     const output = await def.run({ portal, caller, params, method: def.name, via, registry });
     const finishedAt = startedAt + (performance.now() - startedPerf);
     run = { ok: true, output, time: timeBlock(startedAt, finishedAt, portal.state.identity.utcOffsetMinutes) };

@@ -151,6 +151,8 @@ export interface Installation {
   installed: boolean;
   version: number;
   code: string;
+  /** The trial or paid period is over (Portal.setPaymentRequired). */
+  paymentRequired?: boolean;
 }
 
 export interface TokenRecord {
