@@ -106,6 +106,13 @@ export class Portal {
    * with revision 33) and Event.get answers `lastEventId` instead of `nextOffset` (BOT-BC-0325-1).
    */
   restRevision = 36;
+  /**
+   * The synthetic application token of webhook-owned bots: 'derived' ('custom' + botToken, what
+   * portals are seen to send [source]) or 'opaque' (a random one per bot, with an OAuth token set for
+   * the bot under `data[bot][auth]` that Bot.get honours as the owner's): the docs say only that each
+   * such bot has its own synthetic token [unconfirmed either way].
+   */
+  webhookBotTokens: 'derived' | 'opaque' = 'derived';
   /** How the portal fails while offline (see setOnline). */
   outageMode: OutageMode = 'unavailable';
   /** Methods (lower-case) that answer OPERATION_TIME_LIMIT until the given time (emulator ms). */

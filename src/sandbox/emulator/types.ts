@@ -34,6 +34,8 @@ export interface BotRecord {
   isSupportOpenline: boolean;
   backgroundId: string | null;
   createdAt: number;
+  /** A webhook-owned bot's opaque synthetic application token (Portal.webhookBotTokens 'opaque'). */
+  syntheticToken?: string;
 }
 
 export interface CommandRecord {
