@@ -17,6 +17,7 @@ import {
   registerOnePortalReceiver,
   type InboundWebhook,
 } from './bot/webhook-portal.js';
+import { readRestRevision } from './bot/registration.js';
 import { registry as defaultRegistry } from './handlers/index.js';
 import { MANIFEST_REVISION } from './handlers/manifest.js';
 import type { Lang } from './i18n/index.js';
@@ -194,6 +195,17 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     }
   }
 
+  /** What the portal supports, in the log at start (a box version may lag behind the cloud). */
+  async function logRestRevision(memberId: string): Promise<void> {
+    try {
+      const revision = await readRestRevision(await gateway.app(memberId));
+      if (revision === null) logProxy.warn({ memberId }, 'the portal predates imbot.v2 REST revision 33 (no Revision.get): older answers are read too');
+      else logProxy.info({ memberId, restRevision: revision }, 'portal imbot.v2 REST revision');
+    } catch (e) {
+      logProxy.warn({ memberId, err: describe(e) }, 'could not read the portal REST revision');
+    }
+  }
+
   async function startOnePortal(hook: InboundWebhook, webhook: { url: string; botToken?: string }): Promise<void> {
     const token = await loadBotToken(o.dataDir, webhook.botToken, logProxy);
     gateway.useInboundWebhook(hook.memberId, hook.url, token);
@@ -234,15 +246,21 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       const startedAt = bot.now();
       // What a crash left in the inboxes is handled first, in order, before anything new.
       await intake.recoverAll();
-      if (onePortal && o.webhook) await startOnePortal(onePortal, o.webhook);
-      else {
+      if (onePortal && o.webhook) {
+        await startOnePortal(onePortal, o.webhook);
+        await logRestRevision(onePortal.memberId);
+      } else {
         for (const memberId of await store.list()) {
           const data = await store.get(memberId);
           // Records of one-portal mode are not this application's to touch.
           if (!data || data.installation.auth === 'webhook') continue;
+          if (data.installation.status === 'payment_required' && (await gateway.recheckPayment(memberId))) {
+            logProxy.info({ memberId }, 'the application is paid for again on this portal: back to work');
+          }
           await reconcile(memberId, false).catch((e: unknown) =>
             logProxy.error({ memberId, err: describe(e) }, 'could not move the bot to the current event mode'),
           );
+          if ((await store.get(memberId))?.installation.status === 'active') await logRestRevision(memberId);
         }
       }
       // Work a crash cut off in Bitrix24 that no replay finishes is told to whoever started it.

@@ -3,7 +3,7 @@ import { todayAtOffset } from '../domain/dates.js';
 import { tokenize } from '../domain/args.js';
 import { textProblem } from '../domain/text.js';
 import type { Day, PendingInput } from '../domain/model.js';
-import { pickLanguage, tFor, type Lang } from '../i18n/index.js';
+import { pickLanguage, supportedLanguage, tFor, type Lang } from '../i18n/index.js';
 import { KeyedMutex } from '../store/mutex.js';
 import { PROCESSED_LIMIT, emptyPortal, type Installation, type PortalData, type PortalStore } from '../store/types.js';
 import type { BotContext } from './context.js';
@@ -154,11 +154,16 @@ export class Bot {
     const known = data.users[userKey];
     const offset = ev.kind === 'message' || ev.kind === 'command' ? ev.utcOffset : undefined;
     const offsetMoved = offset !== undefined && offset !== data.installation.utcOffset;
-    if (!known || known.name !== ev.user.name || known.extranet !== ev.user.extranet || offsetMoved) {
+    // An event's `language` is the portal's ("Язык Битрикс24", events page), never the person's: kept as
+    // the installation's, so what the bot posts without an event (schedules, group chats) follows it too.
+    const portalLang = supportedLanguage(ev.language);
+    const langMoved = portalLang !== null && portalLang !== data.installation.language;
+    if (!known || known.name !== ev.user.name || known.extranet !== ev.user.extranet || offsetMoved || langMoved) {
       data = await store.update(ev.memberId, (d) => {
         d.users[userKey] = { name: ev.user.name, extranet: ev.user.extranet };
         // The portal's offset from UTC: access windows and schedules follow the portal's calendar day.
         if (offsetMoved) d.installation.utcOffset = offset;
+        if (langMoved) d.installation.language = portalLang;
         return d;
       });
     }

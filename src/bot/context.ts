@@ -26,6 +26,7 @@ export interface BotContext {
   data: PortalData;
   user: ContextUser;
   chat: ContextChat;
+  /** The portal's language: Bitrix24 tells a bot the portal's, not each person's (README, known limits). */
   lang: Lang;
   t: T;
   /** Arguments after the sub-command, tokenized (quotes and mentions kept whole). */

@@ -59,13 +59,33 @@ export const DEFAULT_PACE: PollerPace = {
 };
 
 /** The portal no longer knows these credentials: an uninstalled application, a deleted webhook. */
-const AUTH_FAILURES = new Set(['NO_AUTH_FOUND', 'invalid_token', 'invalid_grant', 'expired_token', 'NOT_INSTALLED', 'NOT_CONFIGURED']);
+/** AUTH_ERROR: Event.get could not tell who is calling ("Не удалось определить текущего пользователя", event-get page). */
+const AUTH_FAILURES = new Set(['NO_AUTH_FOUND', 'AUTH_ERROR', 'invalid_token', 'invalid_grant', 'expired_token', 'NOT_INSTALLED', 'NOT_CONFIGURED']);
 
-const pageSchema = z.object({
-  events: z.array(z.object({ eventId: z.number().int().positive(), type: z.string(), data: z.unknown() })),
-  nextOffset: z.number().int().min(0),
-  hasMore: z.boolean(),
-});
+const eventsSchema = z.array(z.object({ eventId: z.number().int().positive(), type: z.string(), data: z.unknown() }));
+
+/**
+ * An Event.get page. Since BOT-BC-0325-1 (March 2026) it names `nextOffset`; portals from before (box
+ * versions lag) name `lastEventId`, and the next offset is lastEventId + 1. Either is read as one.
+ * `hasMore` is not relied on where it is missing: a full page means there may be more.
+ */
+function readPage(raw: unknown, limit: number): { events: z.infer<typeof eventsSchema>; nextOffset: number | null; hasMore: boolean } | string {
+  const parsed = z
+    .object({
+      events: eventsSchema,
+      nextOffset: z.number().int().min(0).optional(),
+      lastEventId: z.number().int().min(0).nullable().optional(),
+      hasMore: z.boolean().optional(),
+    })
+    .safeParse(raw);
+  if (!parsed.success) return parsed.error.issues[0]?.message ?? 'unreadable';
+  const p = parsed.data;
+  let nextOffset: number | null;
+  if (p.nextOffset !== undefined) nextOffset = p.nextOffset;
+  else if (p.lastEventId !== undefined) nextOffset = p.lastEventId ? p.lastEventId + 1 : null;
+  else return 'neither nextOffset nor lastEventId';
+  return { events: p.events, nextOffset, hasMore: p.hasMore ?? p.events.length >= limit };
+}
 
 /** What one round did, for the pace and for tests. */
 export type Cycle =
@@ -223,25 +243,26 @@ export class FetchPoller {
     if (!botId) return { kind: 'stop', reason: 'bot deleted' };
     const offset = data.fetchOffset;
 
-    let page: z.infer<typeof pageSchema>;
+    let page: Exclude<ReturnType<typeof readPage>, string>;
     try {
       const raw = await (await this.deps.rest()).call('imbot.v2.Event.get', {
         botId,
         limit: this.pace.limit,
         ...(offset ? { offset } : {}),
       });
-      const parsed = pageSchema.safeParse(raw);
-      if (!parsed.success) {
-        log.warn({ memberId, issue: parsed.error.issues[0]?.message }, 'Event.get answered something unreadable');
+      const parsed = readPage(raw, this.pace.limit);
+      if (typeof parsed === 'string') {
+        log.warn({ memberId, issue: parsed }, 'Event.get answered something unreadable');
         return { kind: 'error', code: 'BAD_ANSWER' };
       }
-      page = parsed.data;
+      page = parsed;
     } catch (e) {
       return this.failed(e, botId);
     }
     this.authFailuresInRow = 0;
 
-    let ackUpTo = page.nextOffset;
+    // An old portal's empty page names no event: the offset stays where it was.
+    let ackUpTo = page.nextOffset ?? offset ?? 0;
     let retry = false;
     for (const raw of page.events) {
       let ev: BotEvent;
@@ -290,6 +311,15 @@ export class FetchPoller {
     if (e instanceof PortalError && e.code === 'BOT_OWNERSHIP_ERROR') {
       log.error({ memberId, botId }, 'Event.get: the bot belongs to another owner (was B24_BOT_TOKEN changed?); polling stopped');
       return { kind: 'stop', reason: 'ownership' };
+    }
+    if (e instanceof PortalError && e.code === 'PAYMENT_REQUIRED') {
+      // Final until someone pays: asking again every minute would change nothing.
+      const current = await this.deps.store.get(memberId);
+      if (current?.installation.auth === 'oauth' && current.installation.status === 'active') {
+        await this.deps.store.update(memberId, (d) => void (d.installation.status = 'payment_required'));
+      }
+      log.error({ memberId }, "the portal refuses the application: its trial or paid period is over; polling stopped; renew it, then restart the bot");
+      return { kind: 'stop', reason: 'payment required' };
     }
     const code = e instanceof PortalError ? e.code : e instanceof NetworkError ? e.reason : 'ERROR';
     if (e instanceof PortalError && AUTH_FAILURES.has(e.code)) {

@@ -199,10 +199,11 @@ export function isRateRefusal(e: unknown): e is PortalError {
 
 /**
  * The OAuth server's definite "no" to a refresh (api doc §5): the refresh token or the application is not
- * (or no longer) valid there, or the scopes were withdrawn. Only a reinstall hands over a working pair.
+ * (or no longer) valid there, or the scopes were withdrawn: only a reinstall hands over a working pair.
+ * PAYMENT_REQUIRED (the trial or paid period is over) is final too until someone pays: no tokens before.
  * Anything else (no answer, a 5xx or 429, an unreadable page) is an outage and is tried again later.
  */
-const OAUTH_REFUSALS = new Set(['invalid_grant', 'invalid_client', 'invalid_scope', 'insufficient_scope']);
+const OAUTH_REFUSALS = new Set(['invalid_grant', 'invalid_client', 'invalid_scope', 'insufficient_scope', 'PAYMENT_REQUIRED']);
 
 export function isOAuthRefusal(e: unknown): e is PortalError {
   return e instanceof PortalError && e.method === 'oauth/token' && OAUTH_REFUSALS.has(e.code);
@@ -664,11 +665,16 @@ export class PortalGateway {
             );
             throw e;
           }
+          const unpaid = e.code === 'PAYMENT_REQUIRED';
           await this.opts.store.update(memberId, (d) => {
-            d.installation.status = 'needs_reinstall';
+            d.installation.status = unpaid ? 'payment_required' : 'needs_reinstall';
             d.installation.updatedAt = new Date().toISOString();
           });
-          this.opts.log.error({ memberId, code: e.code }, 'token refresh refused: the application must be reinstalled on this portal');
+          if (unpaid) {
+            this.opts.log.error({ memberId, code: e.code }, "token refresh refused: the application's trial or paid period on this portal is over; renew it, then restart the bot");
+          } else {
+            this.opts.log.error({ memberId, code: e.code }, 'token refresh refused: the application must be reinstalled on this portal');
+          }
           throw e;
         }
       })();
@@ -676,6 +682,21 @@ export class PortalGateway {
       void p.finally(() => this.refreshes.delete(memberId)).catch(() => undefined);
     }
     return p;
+  }
+
+  /**
+   * For a portal stopped on PAYMENT_REQUIRED: asks the OAuth server again (at start). True when it gives
+   * tokens now (the portal is active again); false while it still refuses or cannot be reached.
+   */
+  async recheckPayment(memberId: string): Promise<boolean> {
+    const data = await this.opts.store.get(memberId);
+    if (!data || data.installation.auth !== 'oauth' || data.installation.status !== 'payment_required') return false;
+    try {
+      await this.refreshInstallation(memberId);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -76,10 +76,12 @@ export async function registerBot(
         command: c.name,
         title: c.title,
         ...(c.params.en ? { params: c.params } : {}),
-        common: false,
-        hidden: false,
+        // Y/N, not booleans: batch sends its commands as a query string, where true would arrive as the
+        // string "true", which the docs do not define (they accept JSON booleans or "Y"/"N").
+        common: 'N',
+        hidden: 'N',
         // External users may call every command; what each person may do is decided by the bot.
-        extranetSupport: true,
+        extranetSupport: 'Y',
       },
     },
   }));
@@ -102,7 +104,7 @@ export async function registerBot(
         botId,
         commandId: commandIds[c.name],
         // params apply only to languages present in title (bot doc 7.2), so both go together.
-        fields: { title: c.title, params: c.params, extranetSupport: true },
+        fields: { title: c.title, params: c.params, extranetSupport: 'Y' },
       },
     }));
     const res = await rest.batch(updates);
@@ -112,4 +114,19 @@ export async function registerBot(
     }
   }
   return { botId, commandIds, eventMode, webhookUrl: opts.webhookUrl, manifestRevision: MANIFEST_REVISION };
+}
+
+/**
+ * The portal's imbot.v2 REST revision (`imbot.v2.Revision.get`: no parameters, no botId or botToken),
+ * to log what it supports; null when the portal is older than revision 33, which brought the method.
+ */
+export async function readRestRevision(rest: RestClient): Promise<number | null> {
+  try {
+    const raw = await rest.call<{ rest?: unknown } | null>('imbot.v2.Revision.get', {}, { idempotent: true });
+    const n = Number(raw?.rest);
+    return Number.isInteger(n) && n > 0 ? n : null;
+  } catch (e) {
+    if (e instanceof PortalError && e.code === 'ERROR_METHOD_NOT_FOUND') return null;
+    throw e;
+  }
 }

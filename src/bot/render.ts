@@ -88,8 +88,9 @@ export function renderFields(reply: Reply, botId: number, forUpdate = false): Re
   if (keyboard) fields.keyboard = keyboard;
   else if (forUpdate) fields.keyboard = 'N';
   if (reply.card && reply.card.blocks.length > 0) fields.attach = renderCard(reply.card);
-  // Link previews of course URLs would bury the buttons.
-  fields.urlPreview = false;
+  // Link previews of course URLs would bury the buttons. 'N', not false: Chat.Message.update documents
+  // only "Y"/"N" for it (send takes both since BOT-FIX-0402-2).
+  fields.urlPreview = 'N';
   return fields;
 }
 

@@ -178,7 +178,10 @@ export async function postToFeed(rest: RestClient, workgroupId: number, post: Fe
   return Number(id) || 0;
 }
 
-/** Announcements speak to many people at once, so they use the portal's language, not the caller's. */
+/**
+ * The portal's language as last learnt from its events, for what is posted without an event (schedules)
+ * or to many people at once. Events name the portal's language too, so it is ctx.lang where there is one.
+ */
 export function portalLanguage(installationLanguage: string): { lang: Lang; t: T } {
   const lang = pickLanguage(installationLanguage);
   return { lang, t: tFor(lang) };

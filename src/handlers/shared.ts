@@ -18,7 +18,7 @@ export async function requireAdmin(ctx: BotContext): Promise<boolean> {
   return false;
 }
 
-/** A domain Result's error code, in the caller's language (keys live in errors.json). */
+/** A domain Result's error code, in the portal's language (ctx.t; keys live in errors.json). */
 export function errorText(ctx: BotContext, code: string, details: Record<string, string | number> = {}): string {
   const safe = Object.fromEntries(Object.entries(details).map(([k, v]) => [k, typeof v === 'string' ? escapeBb(v) : v]));
   return ctx.t(`errors:${code}`, safe);

@@ -45,7 +45,13 @@ export function tFor(lang: Lang): TFunction {
   return instance.getFixedT(lang);
 }
 
-/** The event's language if we speak it, else the portal's default, else English. */
+/** The language a code names when we speak it (`ru-RU` → `ru`), else null. */
+export function supportedLanguage(code: string | null | undefined): Lang | null {
+  const two = (code ?? '').slice(0, 2).toLowerCase();
+  return (LANGUAGES as readonly string[]).includes(two) ? (two as Lang) : null;
+}
+
+/** The first candidate we speak (the event's language is the portal's), else English. */
 export function pickLanguage(...candidates: Array<string | null | undefined>): Lang {
   for (const c of candidates) {
     const code = (c ?? '').slice(0, 2).toLowerCase();

@@ -1,7 +1,11 @@
 // What one portal's file holds, and the store interface the bot and handlers use.
 import type { Course, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
 
-export type InstallationStatus = 'active' | 'needs_reinstall' | 'uninstalled';
+/**
+ * payment_required: the OAuth server gives no tokens until the application's trial or paid period is
+ * renewed (PAYMENT_REQUIRED): it needs an admin's attention, not a reinstall; a restart after paying checks again.
+ */
+export type InstallationStatus = 'active' | 'needs_reinstall' | 'payment_required' | 'uninstalled';
 
 export interface Installation {
   memberId: string;

@@ -52,6 +52,16 @@ export class VirtualTimers implements PollerTimers {
     }
   }
 
+  /** As untilSleeping, with `expected` asked again each time: a poller that stopped is no longer waited for. */
+  private async untilQuiet(count: number, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const want = () => (this.expected ? this.expected() : count);
+    while (this.sleepers.length < want()) {
+      if (Date.now() > deadline) throw new Error(`VirtualTimers: ${this.sleepers.length} of ${want()} pollers asleep after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
   /** Moves virtual time forward, waking each poller when its pause ends and waiting until it sleeps again. */
   async advance(ms: number): Promise<void> {
     const target = this.now + ms;
@@ -61,7 +71,7 @@ export class VirtualTimers implements PollerTimers {
       const count = this.expected ? this.expected() : this.sleepers.length;
       this.step(next.due);
       next.wake();
-      await this.untilSleeping(this.expected ? this.expected() : count);
+      await this.untilQuiet(count);
     }
     this.step(target);
   }

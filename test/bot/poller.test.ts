@@ -32,7 +32,7 @@ function messageEvent(eventId: number, text = `m${eventId}`) {
   };
 }
 
-type Answer = { events: unknown[]; nextOffset: number; hasMore: boolean } | Error;
+type Answer = { events: unknown[]; nextOffset: number; hasMore: boolean } | { events: unknown[]; lastEventId: number | null; hasMore?: boolean } | Error;
 
 /** Event.get answers from a script; every request's params are kept. */
 class ScriptedPortal implements RestClient {
@@ -147,6 +147,25 @@ describe('offsets', () => {
     await poller.cycle();
     await poller.cycle();
     expect(writes).toBe(1);
+  });
+
+  it('reads an older portal\'s lastEventId as nextOffset = lastEventId + 1; an empty page keeps the offset', async () => {
+    const { store, portal, bot, poller } = await setup([
+      { events: [messageEvent(61), messageEvent(62)], lastEventId: 62 },
+      { events: [], lastEventId: null, hasMore: false },
+    ]);
+    expect(await poller.cycle()).toEqual({ kind: 'page', events: 2, hasMore: false, retry: false });
+    expect(bot.seen).toHaveLength(2);
+    expect((await store.get(MEMBER))!.fetchOffset).toBe(63);
+    await poller.cycle();
+    expect(portal.calls[1]).toMatchObject({ offset: 63 });
+    expect((await store.get(MEMBER))!.fetchOffset).toBe(63);
+  });
+
+  it('an answer with neither nextOffset nor lastEventId is unreadable', async () => {
+    const { store, poller } = await setup([{ events: [messageEvent(71)], hasMore: false } as unknown as Answer]);
+    expect(await poller.cycle()).toEqual({ kind: 'error', code: 'BAD_ANSWER' });
+    expect((await store.get(MEMBER))!.fetchOffset).toBeNull();
   });
 
   it('treats an unreadable answer as an error and changes nothing', async () => {

@@ -83,6 +83,14 @@ describe('Bot.*', () => {
     const reply = await call('imbot.v2.Revision.get');
     expect(reply.body.result).toMatchObject({ rest: 36 });
   });
+
+  it('has no Revision.get on a portal older than REST revision 33, which brought it', async () => {
+    world.portal.setRestRevision(32);
+    const reply = await call('imbot.v2.Revision.get');
+    expect([reply.status, reply.body.error]).toEqual([404, 'ERROR_METHOD_NOT_FOUND']);
+    world.portal.setRestRevision(34);
+    expect((await call('imbot.v2.Revision.get')).body.result).toMatchObject({ rest: 34 });
+  });
 });
 
 describe('Command.*', () => {
@@ -101,6 +109,37 @@ describe('Command.*', () => {
     const list = await call('imbot.v2.Command.list', { botId });
     const commands = (list.body.result as { commands: Array<Record<string, unknown>> }).commands;
     expect(commands[0]).toMatchObject({ command: '/group', title: 'Study groups', params: 'create <name>', category: 'StudyBot' });
+  });
+});
+
+describe('booleans as the docs define them (JSON true/false or "Y"/"N")', () => {
+  const cmd = (name: string, flags: Record<string, string>) =>
+    `imbot.v2.Command.register?${new URLSearchParams({ botId: String(botId), 'fields[command]': name, 'fields[title][en]': name, ...Object.fromEntries(Object.entries(flags).map(([k, v]) => [`fields[${k}]`, v])) })}`;
+
+  it('reads "Y"/"N" in batch, and not the strings "true"/"false" a boolean becomes there', async () => {
+    const reply = await call('batch', {
+      cmd: {
+        yn: cmd('yn', { common: 'Y', hidden: 'N', extranetSupport: 'Y' }),
+        words: cmd('words', { common: 'true', hidden: 'false', extranetSupport: 'true' }),
+      },
+    });
+    const out = (reply.body.result as { result: Record<string, { command: Record<string, unknown> }> }).result;
+    expect(out.yn!.command).toMatchObject({ common: true, hidden: false, extranetSupport: true });
+    expect(out.words!.command).toMatchObject({ common: false, hidden: false, extranetSupport: false });
+  });
+
+  it('takes urlPreview as a boolean or Y/N on send, only as Y/N on update', async () => {
+    const dialogId = String(world.ids.learners[0]);
+    const sent = await call('imbot.v2.Chat.Message.send', { botId, dialogId, fields: { message: 'https://example.org', urlPreview: false } });
+    const id = (sent.body.result as { id: number }).id;
+    const preview = () => world.portal.state.messages.get(id)!.urlPreview;
+    expect(preview()).toBe(false);
+    await call('imbot.v2.Chat.Message.update', { botId, messageId: id, fields: { urlPreview: 'Y' } });
+    expect(preview()).toBe(true);
+    await call('imbot.v2.Chat.Message.update', { botId, messageId: id, fields: { urlPreview: false } });
+    expect(preview()).toBe(true);
+    await call('imbot.v2.Chat.Message.update', { botId, messageId: id, fields: { urlPreview: 'N' } });
+    expect(preview()).toBe(false);
   });
 });
 

@@ -67,3 +67,26 @@ describe('one portal with a public URL: pinning the application token', () => {
     expect(await w.say(w.demo.learners[1], '/help')).toHaveLength(1);
   });
 });
+
+describe('one portal with a public URL: a synthetic token that is not the derived one', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ mode: 'oneportal-webhook' });
+    // The docs promise only "its own synthetic application token": here a random one, with an OAuth
+    // token set for the bot that the portal honours as the bot owner's.
+    w.portal.webhookBotTokens = 'opaque';
+  });
+  afterAll(async () => w?.close());
+
+  it("is learnt once the portal confirms the event's access token (imbot.v2.Bot.get as the bot's owner), and heard from then on", async () => {
+    expect(await w.say(w.demo.learners[0], '/help')).toHaveLength(1);
+    const opaque = w.portal.state.bots.get(w.botId)!.syntheticToken!;
+    expect(opaque).toMatch(/^[0-9a-f]{32}$/);
+    expect((await w.data()).installation.pinnedToken).toMatchObject({ botId: w.botId });
+    const asked = w.portal.requests.filter((r) => r.method === 'imbot.v2.Bot.get' && r.via === 'oauth');
+    expect(asked).toHaveLength(1);
+    expect(await w.say(w.demo.learners[1], '/help')).toHaveLength(1);
+    // Pinned: no second confirmation.
+    expect(w.portal.requests.filter((r) => r.method === 'imbot.v2.Bot.get' && r.via === 'oauth')).toHaveLength(1);
+  });
+});

@@ -1,5 +1,5 @@
 // Sends events out of the portal: webhook POSTs (PHP form bodies, in order) or rows in a fetch-mode bot's queue.
-import { bareAuthBlock, eventAuthBlock } from './oauth.js';
+import { bareAuthBlock, eventAuthBlock, randomHex } from './oauth.js';
 import { formatBotOwner } from './format.js';
 import { httpBuildQuery } from './php.js';
 import type { Portal } from './portal.js';
@@ -126,14 +126,37 @@ export class EventDelivery {
     const installation = this.portal.state.installations.get(bot.ownerKey);
     // Webhook-authorized bots get no OAuth tokens [unconfirmed]; app bots get a token set for the bot user.
     if (installation?.installed) block.auth = this.portal.issueAuthBlock(installation, bot.id, true);
+    else if (!installation && this.portal.webhookBotTokens === 'opaque') block.auth = this.syntheticAuth(bot);
     return block;
+  }
+
+  /** Opaque mode: the bot's own synthetic application, with a token set for the bot user. */
+  private syntheticAuth(bot: BotRecord): Record<string, string> {
+    const state = this.portal.state;
+    const token = this.portal.host.tokens.issue(state.identity.slug, bot.ownerKey, bot.id, this.portal.host.tokenTtlSec, this.portal.now());
+    return {
+      access_token: token.accessToken,
+      expires: String(Math.floor(token.expiresAt / 1000)),
+      expires_in: String(this.portal.host.tokenTtlSec),
+      scope: 'imbot',
+      ...bareAuthBlock(state.identity, this.portal.endpoints(), this.syntheticToken(bot)),
+      user_id: String(bot.id),
+      refresh_token: token.refreshToken,
+    };
+  }
+
+  private syntheticToken(bot: BotRecord): string {
+    if (this.portal.webhookBotTokens === 'derived') return bot.ownerKey.slice(0, 50);
+    bot.syntheticToken ??= randomHex(16);
+    return bot.syntheticToken;
   }
 
   private topAuth(bot: BotRecord, spec: BotEventSpec): Record<string, string> {
     const installation = this.portal.state.installations.get(bot.ownerKey);
     if (!installation) {
-      // [source] the synthetic application token of a webhook-owned bot: 'custom' + botToken, cut to 50.
-      return bareAuthBlock(this.portal.state.identity, this.portal.endpoints(), bot.ownerKey.slice(0, 50));
+      // [source] the synthetic application token of a webhook-owned bot: 'custom' + botToken, cut to 50
+      // (or, in opaque mode, a random one: see Portal.webhookBotTokens).
+      return bareAuthBlock(this.portal.state.identity, this.portal.endpoints(), this.syntheticToken(bot));
     }
     if (installation.installed && spec.actorId !== null && this.portal.state.isHuman(spec.actorId)) {
       return this.portal.issueAuthBlock(installation, spec.actorId, spec.withRefresh);

@@ -21,6 +21,8 @@ export class RestError extends Error {
 export const SystemErrors = {
   noAuth: () => new RestError('NO_AUTH_FOUND', 'Wrong authorization data', 401),
   expiredToken: () => new RestError('expired_token', 'The access token provided has expired.', 401),
+  /** The application's trial or paid period is over (oauth index page); [unconfirmed] HTTP 402. */
+  paymentRequired: () => new RestError('PAYMENT_REQUIRED', 'Payment required', 402),
   insufficientScope: () =>
     new RestError('insufficient_scope', 'The request requires higher privileges than provided by the access token', 403),
   methodNotFound: () => new RestError('ERROR_METHOD_NOT_FOUND', 'Method not found!', 404),

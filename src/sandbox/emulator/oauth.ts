@@ -166,6 +166,10 @@ export function handleTokenRequest(deps: OAuthServerDeps, params: Record<string,
     return oauthError(400, 'invalid_grant', 'Invalid grant');
   }
 
+  // No tokens until the application is paid for; the refresh token is not spent, so it works again after.
+  // [unconfirmed] the HTTP status (402).
+  if (view.installation.paymentRequired) return oauthError(402, 'PAYMENT_REQUIRED', 'Payment required');
+
   record.refreshSpent = true;
   const next = deps.tokens.issue(record.portalSlug, clientId, record.userId, deps.tokenTtlSec, now);
   deps.onRefresh(record.portalSlug, clientId, record.userId);

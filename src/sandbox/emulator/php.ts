@@ -64,11 +64,28 @@ export function phpTruthy(value: unknown): boolean {
   return true;
 }
 
-/** imbot.v2 boolean parameters: JSON booleans, or Y / 1 / TRUE in any case (anything else is false). */
+/**
+ * imbot.v2 boolean parameters: JSON booleans or the strings "Y" / "N", the only forms the docs define
+ * ("Boolean-параметры принимают true и false … можно передавать строки "Y" и "N"", chat-bots-v2 index).
+ * [unconfirmed] what a portal makes of anything else ("true", "1", what a form or batch turns a
+ * boolean into): read here as not given, so the default applies, as a strict Y/N reader would.
+ */
 export function v2Bool(value: unknown, fallback: boolean): boolean {
-  if (value === undefined || value === null) return fallback;
   if (typeof value === 'boolean') return value;
-  return ['Y', '1', 'TRUE'].includes(String(value).toUpperCase());
+  if (value === 'Y') return true;
+  if (value === 'N') return false;
+  return fallback;
+}
+
+/**
+ * A parameter documented as the string "Y" or "N" only (Chat.Message.update's urlPreview): anything
+ * else, JSON booleans included, is ignored. [unconfirmed] BOT-FIX-0402-2 normalised booleans for
+ * Chat.Message.send alone; the update page still lists only Y and N.
+ */
+export function ynOnly(value: unknown, fallback: boolean): boolean {
+  if (value === 'Y') return true;
+  if (value === 'N') return false;
+  return fallback;
 }
 
 /** A request value that may be a list: JSON arrays, PHP-style `{0: …, 1: …}` maps, or one scalar. */

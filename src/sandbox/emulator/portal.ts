@@ -4,6 +4,7 @@ import type { Clock } from './clock.js';
 import { seedDemo, type DemoIds } from './demo.js';
 import { EventDelivery, type DeliveryFaults, type DeliveryOutcome, type EventLogEntry } from './delivery.js';
 import { installApp, uninstallApp, type InstallAppInput, type InstallResult, type UninstallResult } from './lifecycle.js';
+import { RestError } from './errors.js';
 import { DriverError, Messenger } from './messenger.js';
 import { eventAuthBlock, randomHex, type Endpoints, type TokenStore } from './oauth.js';
 import { LeakyBucket, type RateLimitSettings } from './rate-limit.js';
@@ -100,10 +101,23 @@ export class Portal {
   /** Token refreshes served for this portal (all apps). */
   refreshCount = 0;
   online = true;
+  /**
+   * The portal's imbot.v2 REST revision (setRestRevision). Below 33 there is no Revision.get (it came
+   * with revision 33) and Event.get answers `lastEventId` instead of `nextOffset` (BOT-BC-0325-1).
+   */
+  restRevision = 36;
+  /**
+   * The synthetic application token of webhook-owned bots: 'derived' ('custom' + botToken, what
+   * portals are seen to send [source]) or 'opaque' (a random one per bot, with an OAuth token set for
+   * the bot under `data[bot][auth]` that Bot.get honours as the owner's): the docs say only that each
+   * such bot has its own synthetic token [unconfirmed either way].
+   */
+  webhookBotTokens: 'derived' | 'opaque' = 'derived';
   /** How the portal fails while offline (see setOnline). */
   outageMode: OutageMode = 'unavailable';
   /** Methods (lower-case) that answer OPERATION_TIME_LIMIT until the given time (emulator ms). */
   private readonly operatingBlocks = new Map<string, number>();
+  private readonly methodFaults = new Map<string, { code: string; description: string; status?: number }>();
 
   constructor(
     readonly host: PortalHost,
@@ -277,6 +291,12 @@ export class Portal {
     for (const token of this.host.tokens.forPortal(this.slug)) token.expiresAt = Math.min(token.expiresAt, now - 1);
   }
 
+  /** Plays an older portal (a box version that lags behind the cloud): see `restRevision`. */
+  setRestRevision(revision: number): void {
+    if (!Number.isInteger(revision) || revision < 1) throw new DriverError('setRestRevision needs a positive integer');
+    this.restRevision = revision;
+  }
+
   setRateLimit(settings: RateLimitSettings | null): void {
     this.bucket.configure(settings);
   }
@@ -291,6 +311,33 @@ export class Portal {
     const key = method.toLowerCase();
     if (seconds === 0) this.operatingBlocks.delete(key);
     else this.operatingBlocks.set(key, this.now() + seconds * 1000);
+  }
+
+  /**
+   * Until cleared (null), every call of `method` answers this documented error: for errors whose
+   * trigger the emulator does not model, e.g. Event.get's AUTH_ERROR ("the current user could not
+   * be determined", event-get page).
+   */
+  setMethodFault(method: string, fault: { code: string; description: string; status?: number } | null): void {
+    const key = method.toLowerCase();
+    if (fault) this.methodFaults.set(key, fault);
+    else this.methodFaults.delete(key);
+  }
+
+  methodFault(method: string): RestError | undefined {
+    const f = this.methodFaults.get(method.toLowerCase());
+    return f ? new RestError(f.code, f.description, f.status ?? 400) : undefined;
+  }
+
+  /**
+   * The application's trial or paid period is over (or back, with false): the OAuth server gives no
+   * tokens ("PAYMENT_REQUIRED … До этого сервер авторизации токены не выдаст", oauth error codes) and
+   * REST calls with its tokens answer the same (oauth index). [unconfirmed] the HTTP status (402 here).
+   */
+  setPaymentRequired(required: boolean, clientId?: string): void {
+    const installation = clientId ? this.state.installations.get(clientId) : [...this.state.installations.values()].find((i) => i.installed);
+    if (!installation) throw new DriverError('no such installation');
+    installation.paymentRequired = required;
   }
 
   /** When the method's block ends (emulator ms), or undefined when it is not blocked now. */

@@ -3,6 +3,7 @@ import { timeBlock, successBody, type MethodOutput, type TimeBlock } from './env
 import { RestError, SystemErrors } from './errors.js';
 import type { Portal } from './portal.js';
 import type { Caller, MethodRegistry } from './registry.js';
+import type { Installation } from './types.js';
 
 export type Transport = { kind: 'oauth' } | { kind: 'webhook'; userId: string; secret: string };
 
@@ -40,11 +41,35 @@ export function resolveCaller(portal: Portal, transport: Transport, params: Reco
   const token = portal.host.tokens.findAccess(auth);
   // A token of another portal is simply unknown here: tenants never share tokens.
   if (!token || token.portalSlug !== portal.slug || token.revoked) throw SystemErrors.noAuth();
-  const installation = state.installations.get(token.clientId);
+  const installation = state.installations.get(token.clientId) ?? syntheticInstallation(portal, token.clientId);
   const user = state.users.get(token.userId);
   if (!installation?.installed || !user || !user.active) throw SystemErrors.noAuth();
   if (token.expiresAt <= portal.now()) throw SystemErrors.expiredToken();
+  if (installation.paymentRequired) throw SystemErrors.paymentRequired();
   return { user, kind: 'oauth', scopes: new Set(installation.scopes), installation };
+}
+
+/**
+ * Opaque mode (Portal.webhookBotTokens): a token issued to a webhook-owned bot's synthetic application
+ * acts as that application, owner of the bot, with the imbot scope only.
+ */
+function syntheticInstallation(portal: Portal, clientId: string): Installation | undefined {
+  const bot = [...portal.state.bots.values()].find((b) => b.ownerKey === clientId && b.syntheticToken !== undefined);
+  if (!bot || portal.webhookBotTokens !== 'opaque') return undefined;
+  return {
+    appId: 0,
+    clientId,
+    clientSecret: '',
+    applicationToken: bot.syntheticToken!,
+    scopes: ['imbot'],
+    status: 'L',
+    installerId: 0,
+    installUrl: '',
+    handlerUrl: bot.webhookUrl ?? '',
+    installed: true,
+    version: 1,
+    code: clientId,
+  };
 }
 
 export type MethodRun =
@@ -70,6 +95,8 @@ export async function runMethod(
     if (def.scopes && !def.scopes.some((s) => caller.scopes.has(s))) throw SystemErrors.insufficientScope();
     const blockedUntil = portal.operatingBlockedUntil(def.name);
     if (blockedUntil !== undefined) throw SystemErrors.operatingLimit(Math.ceil(blockedUntil / 1000));
+    const fault = portal.methodFault(def.name);
+    if (fault) throw fault;
     const output = await def.run({ portal, caller, params, method: def.name, via, registry });
     const finishedAt = startedAt + (performance.now() - startedPerf);
     run = { ok: true, output, time: timeBlock(startedAt, finishedAt, portal.state.identity.utcOffsetMinutes) };

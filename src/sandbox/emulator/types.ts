@@ -34,6 +34,8 @@ export interface BotRecord {
   isSupportOpenline: boolean;
   backgroundId: string | null;
   createdAt: number;
+  /** A webhook-owned bot's opaque synthetic application token (Portal.webhookBotTokens 'opaque'). */
+  syntheticToken?: string;
 }
 
 export interface CommandRecord {
@@ -92,6 +94,8 @@ export interface MessageRecord {
   uuid: string;
   params: MessageParams;
   deleted: boolean;
+  /** Whether the portal shows link previews in it (urlPreview; absent: the default, yes). */
+  urlPreview?: boolean;
   /** The bot whose name a system answer carries (Command.answer outside the bot's chats). */
   onBehalfOfBotId?: number;
   /** Reaction code → ids of the users (or bots) who set it. */
@@ -149,6 +153,8 @@ export interface Installation {
   installed: boolean;
   version: number;
   code: string;
+  /** The trial or paid period is over (Portal.setPaymentRequired). */
+  paymentRequired?: boolean;
 }
 
 export interface TokenRecord {

@@ -1,6 +1,6 @@
 // imbot.v2.Bot.*, Revision.get and Event.get: bot lifecycle and the fetch-mode queue (bot doc §2, §6).
 import { bindBotSubscriptions, removeBot } from '../bots.js';
-import { imbotError } from '../errors.js';
+import { imbotError, SystemErrors } from '../errors.js';
 import { formatBotOwner, formatBotShort, formatUser } from '../format.js';
 import { isValidLink } from '../keyboard.js';
 import { isoDate, v2Bool } from '../php.js';
@@ -231,13 +231,32 @@ function eventGet(ctx: CallContext) {
   const limit = Math.min(1000, Math.max(1, rawLimit === undefined ? 100 : toInt(rawLimit)));
   const rows = state.queue.filter((row) => row.botId === bot.id && row.eventId >= offset).sort((a, b) => a.eventId - b.eventId).slice(0, limit);
   const offsetMinutes = state.identity.utcOffsetMinutes;
+  const events = rows.map((row) => ({ eventId: row.eventId, type: row.type, date: isoDate(row.date, offsetMinutes), data: row.data }));
+  if (ctx.portal.restRevision < LEGACY_EVENT_GET_BEFORE) {
+    // Before BOT-BC-0325-1 the client computed the next offset as lastEventId + 1. [unconfirmed] what an
+    // empty page said (null here) and whether hasMore was there (it is kept).
+    return { result: { events, lastEventId: rows.at(-1)?.eventId ?? null, hasMore: rows.length === limit } };
+  }
   return {
     result: {
-      events: rows.map((row) => ({ eventId: row.eventId, type: row.type, date: isoDate(row.date, offsetMinutes), data: row.data })),
+      events,
       nextOffset: rows.length > 0 ? (rows.at(-1)?.eventId ?? 0) + 1 : offset,
       hasMore: rows.length === limit,
     },
   };
+}
+
+/**
+ * Revision.get came with REST revision 33 (BOT-NEW-0402-1). [unconfirmed] the revision nextOffset came
+ * with: BOT-BC-0325-1 (25.03.2026) names none; it is dated before revision 33's entries, so 33 here.
+ */
+const REVISION_GET_SINCE = 33;
+const LEGACY_EVENT_GET_BEFORE = 33;
+
+/** No parameters, no botId or botToken; any user (revision-get page). */
+function revisionGet(ctx: CallContext) {
+  if (ctx.portal.restRevision < REVISION_GET_SINCE) throw SystemErrors.methodNotFound();
+  return { result: { rest: ctx.portal.restRevision, web: 130, mobile: 26, desktop: 19 } };
 }
 
 export const imbotBotMethods: MethodDef[] = methods(['imbot'], {
@@ -247,5 +266,5 @@ export const imbotBotMethods: MethodDef[] = methods(['imbot'], {
   'imbot.v2.Bot.list': list,
   'imbot.v2.Bot.unregister': unregister,
   'imbot.v2.Event.get': eventGet,
-  'imbot.v2.Revision.get': () => ({ result: { rest: 36, web: 130, mobile: 26, desktop: 19 } }),
+  'imbot.v2.Revision.get': revisionGet,
 });

@@ -1,7 +1,7 @@
 // imbot.v2.Chat.Message.send/update/delete: the bot's own messages, keyboards and attachments (bot doc §8.1–8.3).
 import { imbotError, missingArgument } from '../errors.js';
 import { parseAttach, parseKeyboard, truncateMessage } from '../keyboard.js';
-import { toList, v2Bool } from '../php.js';
+import { toList, v2Bool, ynOnly } from '../php.js';
 import { fieldsOf, pick, toInt, toStr } from '../params.js';
 import { methods, type CallContext, type MethodDef } from '../registry.js';
 import type { MessageParams, MessageRecord } from '../types.js';
@@ -56,6 +56,8 @@ function send(ctx: CallContext) {
     params,
     uuid,
   });
+  // Booleans and Y/N alike since BOT-FIX-0402-2.
+  message.urlPreview = v2Bool(f.urlPreview, true);
   return { result: { id: message.id, uuidMap: {} } };
 }
 
@@ -83,6 +85,7 @@ function update(ctx: CallContext) {
   if (keyboard.kind === 'set') message.params.KEYBOARD = { BOT_ID: bot.id, BUTTONS: keyboard.buttons };
   if (attach.kind === 'remove') delete message.params.ATTACH;
   if (attach.kind === 'set') message.params.ATTACH = attach.attach;
+  if (f.urlPreview !== undefined) message.urlPreview = ynOnly(f.urlPreview, message.urlPreview ?? true);
   return { result: { result: true } };
 }
 
