@@ -3,7 +3,7 @@ import type { HandlerRegistry } from '../bot/router.js';
 import { fallback, help, staleButton, welcome } from './help.js';
 import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
-import { course, courseButtons } from './course/index.js';
+import { course, courseButtons, programFiles } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
@@ -29,6 +29,7 @@ export const registry: HandlerRegistry = {
     ...groupPending,
   },
   intents: [...myCoursesIntents],
+  files: programFiles,
   welcome,
   fallback,
   manifest: MANIFEST,
