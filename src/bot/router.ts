@@ -13,6 +13,8 @@ export interface HandlerRegistry {
   pending: Record<string, PendingHandler>;
   /** Plain words that mean a command ("my courses", "мои курсы"). */
   intents: Array<{ pattern: RegExp; command: string }>;
+  /** A message with files and no command (a program file sent to the bot). */
+  files?: Handler;
   /** The bot was added to a chat or a user opened the dialog. */
   welcome: Handler;
   /**
@@ -31,6 +33,7 @@ export type Route =
   | { kind: 'button'; action: string; args: string[] }
   | { kind: 'pending'; pendingKind: string; groupId: number | null }
   | { kind: 'welcome' }
+  | { kind: 'files' }
   | { kind: 'fallback' }
   | { kind: 'none' };
 
@@ -64,6 +67,7 @@ export function route(
       return { kind: 'command', name: ev.command, params: ev.params };
     }
     case 'message': {
+      if ((ev.fileIds?.length ?? 0) > 0 && registry.files && !text.startsWith('/')) return { kind: 'files' };
       if (pending && registry.pending[pending.kind] && !text.startsWith('/')) {
         return { kind: 'pending', pendingKind: pending.kind, groupId: pending.groupId };
       }
@@ -98,6 +102,8 @@ export async function runRoute(r: Route, ctx: BotContext, registry: HandlerRegis
       return registry.pending[r.pendingKind]!(ctx, r.groupId);
     case 'welcome':
       return registry.welcome(ctx);
+    case 'files':
+      return registry.files ? registry.files(ctx) : registry.fallback(ctx);
     case 'fallback':
       return registry.fallback(ctx);
     case 'none':

@@ -1,4 +1,5 @@
 // The product's data: what one portal (tenant) stores. No Bitrix24 field names here.
+import type { Program } from './training/model.js';
 
 /** A calendar day as `YYYY-MM-DD` (the portal's local day; no time zone games). */
 export type Day = string;
@@ -65,6 +66,8 @@ export interface Course {
    * usual. Absent in courses stored before it existed: false.
    */
   hiddenFromCatalog?: boolean;
+  /** The training program loaded from a file (issue 10). Absent: none. */
+  program?: Program;
   createdBy: number;
   createdAt: string;
 }

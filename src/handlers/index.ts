@@ -3,7 +3,7 @@ import type { HandlerRegistry } from '../bot/router.js';
 import { fallback, help, staleButton, welcome } from './help.js';
 import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
-import { course, courseButtons } from './course/index.js';
+import { course, courseButtons, programFiles } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { deepLinkRoute } from './deeplink.js';
 import { MANIFEST } from './manifest.js';
@@ -30,6 +30,7 @@ export const registry: HandlerRegistry = {
     ...groupPending,
   },
   intents: [...myCoursesIntents],
+  files: programFiles,
   welcome,
   context: deepLinkRoute,
   fallback,
