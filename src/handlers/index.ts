@@ -7,6 +7,7 @@ import { course, courseButtons } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
+import { seedTrainingDefaults } from './training/defaults.js';
 
 export const registry: HandlerRegistry = {
   commands: {
@@ -32,4 +33,5 @@ export const registry: HandlerRegistry = {
   welcome,
   fallback,
   manifest: MANIFEST,
+  prepare: seedTrainingDefaults,
 };
