@@ -8,6 +8,7 @@ import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
 import { seedTrainingDefaults } from './training/defaults.js';
+import { training, trainingButtons, trainingIntents, trainingPending } from './training/index.js';
 
 export const registry: HandlerRegistry = {
   commands: {
@@ -17,6 +18,7 @@ export const registry: HandlerRegistry = {
     course,
     mycourses,
     poll,
+    training,
   },
   buttons: {
     __stale: staleButton,
@@ -25,11 +27,13 @@ export const registry: HandlerRegistry = {
     'm.group': openGroupCourses,
     'p.v': castVote,
     'p.c': closeButton,
+    ...trainingButtons,
   },
   pending: {
     ...groupPending,
+    ...trainingPending,
   },
-  intents: [...myCoursesIntents],
+  intents: [...myCoursesIntents, ...trainingIntents],
   welcome,
   fallback,
   manifest: MANIFEST,

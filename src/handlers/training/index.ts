@@ -1,0 +1,25 @@
+// /training: routes the sub-command; lists the training buttons (`t.*`) and the answers they ask for.
+import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
+import { replyError } from '../shared.js';
+import { settings, settingsButtons, settingsPending } from './settings.js';
+
+const SUBCOMMANDS: Record<string, Handler> = {
+  settings,
+};
+
+export async function training(ctx: BotContext): Promise<void> {
+  const sub = (ctx.args[0] ?? '').toLowerCase();
+  const handler = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+  if (!handler) return replyError(ctx, 'unknown_subcommand', { sub });
+  await handler(ctx);
+}
+
+export const trainingButtons: Record<string, ButtonHandler> = {
+  ...settingsButtons,
+};
+
+export const trainingPending: Record<string, PendingHandler> = {
+  ...settingsPending,
+};
+
+export const trainingIntents: Array<{ pattern: RegExp; command: string }> = [];
