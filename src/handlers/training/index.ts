@@ -1,10 +1,12 @@
 // /training: routes the sub-command; lists the training buttons (`t.*`) and the answers they ask for.
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
+import { rules } from './rules.js';
 import { settings, settingsButtons, settingsPending } from './settings.js';
 
 const SUBCOMMANDS: Record<string, Handler> = {
   settings,
+  rules,
 };
 
 export async function training(ctx: BotContext): Promise<void> {
