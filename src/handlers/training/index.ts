@@ -2,11 +2,18 @@
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
 import { rules } from './rules.js';
+import { move, pause, resume, start, status, statusButton, stop } from './run.js';
 import { settings, settingsButtons, settingsPending } from './settings.js';
 
 const SUBCOMMANDS: Record<string, Handler> = {
   settings,
   rules,
+  start,
+  stop,
+  pause,
+  resume,
+  move,
+  status,
 };
 
 export async function training(ctx: BotContext): Promise<void> {
@@ -18,6 +25,7 @@ export async function training(ctx: BotContext): Promise<void> {
 
 export const trainingButtons: Record<string, ButtonHandler> = {
   ...settingsButtons,
+  't.st': statusButton,
 };
 
 export const trainingPending: Record<string, PendingHandler> = {
