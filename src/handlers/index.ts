@@ -33,7 +33,8 @@ export const registry: HandlerRegistry = {
     ...groupPending,
     ...trainingPending,
   },
-  intents: [...myCoursesIntents, ...trainingIntents],
+  // "my training" is the training plan; "my trainings" and the rest stay the course list.
+  intents: [...trainingIntents, ...myCoursesIntents],
   welcome,
   fallback,
   manifest: MANIFEST,

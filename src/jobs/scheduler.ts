@@ -17,6 +17,7 @@ import type { PortalData, PortalStore } from '../store/types.js';
 import { describe } from '../bot/bot.js';
 import type { Logger } from '../bot/logger.js';
 import { MemberSync, type MemberSyncOptions, type SyncReport } from './member-sync.js';
+import { sendTrainingReminders } from './training-reminders.js';
 import type { RestClient } from '../bot/portal.js';
 import type { Reply } from '../bot/render.js';
 import { sendBotMessage } from '../bot/send.js';
@@ -180,6 +181,8 @@ export class Scheduler {
     if (!data || data.installation.status !== 'active' || !botId) return report;
     // The portal's calendar day (its offset is learnt from message dates; UTC until then).
     const today = todayAtOffset(this.deps.now(), data.installation.utcOffset ?? 0);
+    // Lessons falling due today (issue 10): their own claim and batch sends, whatever else is due.
+    report.messages += (await sendTrainingReminders({ store, log, rest: () => this.deps.gateway.app(memberId) }, memberId, data, today)).messages;
     const due = planAnnouncements(data.groups, today, new Set(data.sent));
     // Nothing due: no REST call and no write, so an idle minute costs one read.
     if (due.length === 0) return report;

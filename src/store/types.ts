@@ -1,5 +1,5 @@
 // What one portal's file holds, and the store interface the bot and handlers use.
-import type { Course, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
+import type { Course, Day, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
 import type { LearnerFacts } from '../domain/training/model.js';
 import type { Rule } from '../domain/training/rules.js';
 
@@ -93,6 +93,11 @@ export interface PortalTraining {
   rules: Rule[];
   /** The default Low/Average/High risk groups were made once (install or first start after the upgrade). */
   defaultsSeeded?: boolean;
+  /**
+   * userId → the last day the learner's due lessons were sent. A lesson is due on one day, so one
+   * claim a learner a day sends each lesson once (src/jobs/training-reminders.ts).
+   */
+  remindedOn?: Record<string, Day>;
 }
 
 export const PROCESSED_LIMIT = 5000;
