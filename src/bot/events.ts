@@ -65,7 +65,22 @@ const messageSchema = z.object({
   authorId: optId,
   text: short(20_100),
   date: short(40),
+  // Only the ids of attached files are read (bot doc §3.4, §10); other params keys are not ours to check.
+  params: z.unknown().optional(),
 });
+
+/** Drive ids in `params.FILE_ID` (a list in JSON, a PHP map in a form): anything unreadable is no file. */
+function fileIdsOf(params: unknown): number[] {
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return [];
+  const raw = (params as Record<string, unknown>).FILE_ID;
+  const items = Array.isArray(raw) ? raw : raw !== null && typeof raw === 'object' ? Object.values(raw) : raw === undefined ? [] : [raw];
+  const ids: number[] = [];
+  for (const item of items.slice(0, 50)) {
+    const parsed = id.safeParse(item);
+    if (parsed.success && parsed.data > 0 && !ids.includes(parsed.data)) ids.push(parsed.data);
+  }
+  return ids;
+}
 
 const botSchema = z.object({ id, code: optStr });
 
@@ -140,7 +155,7 @@ interface Base {
 }
 
 export type BotEvent =
-  | (Base & { kind: 'message'; user: EventUser; chat: EventChat; messageId: number; text: string })
+  | (Base & { kind: 'message'; user: EventUser; chat: EventChat; messageId: number; text: string; fileIds?: number[] })
   | (Base & {
       kind: 'command';
       user: EventUser;
@@ -150,6 +165,8 @@ export type BotEvent =
       command: string;
       params: string;
       context: 'textarea' | 'keyboard' | 'menu';
+      /** Files sent with the typed command (its message's). */
+      fileIds?: number[];
     })
   | (Base & { kind: 'join'; user: EventUser; chat: EventChat })
   | (Base & { kind: 'botDeleted' })
@@ -235,6 +252,7 @@ export function normalizeEvent(
         // What people type is kept in one Unicode form (NFC), so "Café" composed and decomposed are one name.
         params: d.command.params.normalize('NFC'),
         context: ctx,
+        fileIds: ctx === 'textarea' ? fileIdsOf(d.message.params) : [],
         ...offsetOf(d.message.date),
       };
     }
@@ -251,6 +269,7 @@ export function normalizeEvent(
         chat: toChat(d.chat, String(d.user.id)),
         messageId: d.message.id,
         text: d.message.text.normalize('NFC'),
+        fileIds: fileIdsOf(d.message.params),
         ...offsetOf(d.message.date),
       };
     }

@@ -14,6 +14,8 @@ export interface HandlerRegistry {
   pending: Record<string, PendingHandler>;
   /** Plain words that mean a command ("my courses", "мои курсы"). */
   intents: Array<{ pattern: RegExp; command: string }>;
+  /** A message with files and no command (a program file sent to the bot). */
+  files?: Handler;
   /** The bot was added to a chat or a user opened the dialog. */
   welcome: Handler;
   /** Text we did not understand. */
@@ -32,6 +34,7 @@ export type Route =
   | { kind: 'button'; action: string; args: string[] }
   | { kind: 'pending'; pendingKind: string; groupId: number | null }
   | { kind: 'welcome' }
+  | { kind: 'files' }
   | { kind: 'fallback' }
   | { kind: 'none' };
 
@@ -65,6 +68,7 @@ export function route(
       return { kind: 'command', name: ev.command, params: ev.params };
     }
     case 'message': {
+      if ((ev.fileIds?.length ?? 0) > 0 && registry.files && !text.startsWith('/')) return { kind: 'files' };
       if (pending && registry.pending[pending.kind] && !text.startsWith('/')) {
         return { kind: 'pending', pendingKind: pending.kind, groupId: pending.groupId };
       }
@@ -97,6 +101,8 @@ export async function runRoute(r: Route, ctx: BotContext, registry: HandlerRegis
       return registry.pending[r.pendingKind]!(ctx, r.groupId);
     case 'welcome':
       return registry.welcome(ctx);
+    case 'files':
+      return registry.files ? registry.files(ctx) : registry.fallback(ctx);
     case 'fallback':
       return registry.fallback(ctx);
     case 'none':

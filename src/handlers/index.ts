@@ -3,7 +3,7 @@ import type { HandlerRegistry } from '../bot/router.js';
 import { fallback, help, staleButton, welcome } from './help.js';
 import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
-import { course, courseButtons } from './course/index.js';
+import { course, courseButtons, programFiles } from './course/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
@@ -35,6 +35,7 @@ export const registry: HandlerRegistry = {
   },
   // "my training" is the training plan; "my trainings" and the rest stay the course list.
   intents: [...trainingIntents, ...myCoursesIntents],
+  files: programFiles,
   welcome,
   fallback,
   manifest: MANIFEST,

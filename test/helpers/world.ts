@@ -33,6 +33,8 @@ export interface World {
   clientSecret: string;
   /** Types text in the user's private dialog with the bot (or in `dialogId`), waits until the bot is done, returns what it sent. */
   say(userId: number, text: string, dialogId?: string): Promise<DialogMessageView[]>;
+  /** Sends a file (with an optional caption) as the user, waits until the bot is done, returns what it sent. */
+  sendFile(userId: number, name: string, content: Uint8Array | string, caption?: string, dialogId?: string): Promise<DialogMessageView[]>;
   /** Presses a button of a bot message, waits, returns the bot's new messages in that dialog. */
   press(userId: number, messageId: number, button: string | number, dialogId?: string): Promise<DialogMessageView[]>;
   data(): Promise<PortalData>;
@@ -164,6 +166,12 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     async say(userId, text, dialogId = String(botId)) {
       const before = lastId(userId, dialogId);
       await portal.as(userId).send(dialogId, text);
+      await settle();
+      return newBotMessages(userId, dialogId, before);
+    },
+    async sendFile(userId, name, content, caption = '', dialogId = String(botId)) {
+      const before = lastId(userId, dialogId);
+      await portal.as(userId).sendFile(dialogId, name, content, caption);
       await settle();
       return newBotMessages(userId, dialogId, before);
     },

@@ -4,6 +4,7 @@ import { errorText } from '../shared.js';
 import { attachCourse, detachCourse } from './attach.js';
 import { discuss, markDone } from './buttons.js';
 import { addCourse, addPrompt, listCourses, setCatalog, setExtranet } from './catalog.js';
+import { loadProgramButton, showOrLoadProgram } from './program.js';
 
 const SUBCOMMANDS: Record<string, Handler> = {
   add: addCourse,
@@ -13,6 +14,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   prompt: addPrompt,
   extranet: setExtranet,
   catalog: setCatalog,
+  program: showOrLoadProgram,
 };
 
 /** `/course` alone lists what the caller may take. */
@@ -26,4 +28,5 @@ export const course: Handler = async (ctx) => {
   await handler(ctx);
 };
 
-export const courseButtons = { 'c.done': markDone, 'c.disc': discuss } as const;
+export const courseButtons = { 'c.done': markDone, 'c.disc': discuss, 'c.prog': loadProgramButton } as const;
+export { programFiles } from './program.js';

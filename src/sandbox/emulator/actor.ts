@@ -29,6 +29,13 @@ export class UserActor {
     return { messageId: message.id, chatId: message.chatId, outcomes };
   }
 
+  /** Sends a file (with an optional caption, which may be a slash command) into a dialog. */
+  async sendFile(dialogId: string, name: string, content: Uint8Array | string, caption = ''): Promise<SendResult & { fileId: number }> {
+    const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+    const { message, fileId, outcomes } = await this.portal.messenger.userSendFile(this.userId, dialogId, { name, content: bytes }, caption);
+    return { messageId: message.id, chatId: message.chatId, fileId, outcomes };
+  }
+
   /** Presses a keyboard button by its TEXT or its index; throws when absent or disabled. */
   press(messageId: number, button: string | number): Promise<PressResult> {
     return this.portal.messenger.press(this.userId, messageId, button);

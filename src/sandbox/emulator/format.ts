@@ -154,6 +154,7 @@ export function formatMessageParams(message: MessageRecord): Record<string, unkn
   if (p.KEYBOARD !== undefined) params.KEYBOARD = p.KEYBOARD.BUTTONS.map((b) => ({ ...b, BOT_ID: p.KEYBOARD?.BOT_ID ?? 0 }));
   if (p.IS_EDITED) params.IS_EDITED = 'Y';
   if (p.IS_DELETED) params.IS_DELETED = 'Y';
+  if (p.FILE_ID !== undefined) params.FILE_ID = [...p.FILE_ID];
   return params;
 }
 

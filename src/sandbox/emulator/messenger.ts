@@ -71,6 +71,28 @@ export class Messenger {
     return { message, outcomes };
   }
 
+  /**
+   * A person sends a file into a dialog, with an optional caption: the file goes to the chat's
+   * Drive folder and the message carries its id in `params.FILE_ID` (bot doc §3.4, §10). A caption
+   * that is a slash command is one, as typed text is.
+   */
+  async userSendFile(
+    authorId: number,
+    dialogId: string,
+    file: { name: string; content: Uint8Array },
+    caption = '',
+  ): Promise<{ message: MessageRecord; fileId: number; outcomes: DeliveryOutcome[] }> {
+    const author = this.human(authorId);
+    const chat = this.state.resolveDialog(authorId, dialogId, true, this.portal.now());
+    if (!chat || !chat.members.has(authorId)) throw new DriverError(`User ${authorId} cannot write to dialog ${dialogId}`);
+    if (file.name.trim() === '') throw new DriverError('A file needs a name');
+    const fileId = this.state.nextId('file');
+    this.state.files.set(fileId, { id: fileId, chatId: chat.id, authorId, name: file.name, content: new Uint8Array(file.content), date: this.portal.now() });
+    const message = this.addMessage(chat, authorId, caption, { params: { FILE_ID: [fileId] } });
+    const outcomes = await this.dispatchNewMessage(message, chat, author);
+    return { message, fileId, outcomes };
+  }
+
   private dispatchNewMessage(message: MessageRecord, chat: ChatRecord, author: UserRecord): Promise<DeliveryOutcome[]> {
     const matches = matchCommands(this.state, chat, author, message.text);
     if (matches.length > 0) {

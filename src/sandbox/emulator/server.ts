@@ -6,6 +6,7 @@ import { isRecord, parseBracketQuery } from './php.js';
 import type { Portal } from './portal.js';
 import type { MethodRegistry } from './registry.js';
 import { executeRestCall, maskParams, type Transport } from './rest.js';
+import { DOWNLOAD_PATH, redeemDownload } from './methods/imbot-file.js';
 
 export interface ServerDeps {
   portals: ReadonlyMap<string, Portal>;
@@ -96,6 +97,7 @@ async function handleRest(deps: ServerDeps, request: FastifyRequest, reply: Fast
     return reply.code(503).header('content-type', 'text/plain; charset=utf-8').send('Service Unavailable');
   }
   const params = requestParams(request, query);
+  if (match[2] === DOWNLOAD_PATH) return serveDownload(portal, params, reply);
   const target = parseRestPath(match[2] ?? '');
   if (!portal.bucket.take()) {
     const error = SystemErrors.queryLimit();
@@ -120,6 +122,21 @@ async function handleRest(deps: ServerDeps, request: FastifyRequest, reply: Fast
   }
   const result = await executeRestCall(portal, deps.registry, target.method, params, target.transport);
   return sendJson(reply, result.status, result.body);
+}
+
+/**
+ * The bytes behind a `File.download` link. The link carries its own auth, so it is no REST call
+ * (no rate limit, no token). [unconfirmed] An unknown, used or expired token answers 404.
+ */
+function serveDownload(portal: Portal, params: Record<string, unknown>, reply: FastifyReply): FastifyReply {
+  const token = typeof params.token === 'string' ? params.token : '';
+  const file = token === '' ? undefined : redeemDownload(portal, token);
+  if (!file) return reply.code(404).header('content-type', 'text/plain').send('Not Found');
+  return reply
+    .code(200)
+    .header('content-type', 'application/octet-stream')
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+    .send(Buffer.from(file.content));
 }
 
 async function handleToken(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {

@@ -9,6 +9,8 @@ import type {
   EventBinding,
   InboundWebhook,
   Installation,
+  DownloadGrant,
+  FileRecord,
   MessageRecord,
   PostRecord,
   QueuedBotEvent,
@@ -38,7 +40,7 @@ export const CHAT_COLORS: Record<string, string> = {
 };
 const COLOR_CYCLE = Object.values(CHAT_COLORS);
 
-type SequenceName = 'user' | 'chat' | 'message' | 'group' | 'post' | 'command' | 'event' | 'handler' | 'app' | 'webhook';
+type SequenceName = 'user' | 'chat' | 'message' | 'group' | 'post' | 'command' | 'event' | 'handler' | 'app' | 'webhook' | 'file';
 
 const SEQUENCE_START: Record<SequenceName, number> = {
   user: 1,
@@ -51,6 +53,7 @@ const SEQUENCE_START: Record<SequenceName, number> = {
   handler: 301,
   app: 1,
   webhook: 1,
+  file: 7001,
 };
 
 export interface PortalIdentity {
@@ -74,6 +77,9 @@ export class PortalState {
   readonly webhooks = new Map<number, InboundWebhook>();
   readonly bindings = new Map<number, EventBinding>();
   readonly botSubscriptions = new Map<number, BotSubscription>();
+  readonly files = new Map<number, FileRecord>();
+  /** One-time download tokens → the file they fetch. */
+  readonly downloads = new Map<string, DownloadGrant>();
   queue: QueuedBotEvent[] = [];
   grants: CommandGrant[] = [];
   private readonly sequences = new Map<SequenceName, number>();

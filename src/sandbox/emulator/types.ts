@@ -79,6 +79,24 @@ export interface MessageParams {
   REPLY_ID?: number;
   IS_EDITED?: 'Y';
   IS_DELETED?: 'Y';
+  /** Drive ids of the files sent with the message (bot doc §3.4, §10). */
+  FILE_ID?: number[];
+}
+
+/** A file someone sent in a chat: kept in the chat's Drive folder (bot doc §3.5, §10). */
+export interface FileRecord {
+  id: number;
+  chatId: number;
+  authorId: number;
+  name: string;
+  content: Uint8Array;
+  date: number;
+}
+
+/** A one-time download link handed out by `File.download` (bot doc §10). */
+export interface DownloadGrant {
+  fileId: number;
+  expiresAt: number;
 }
 
 export interface MessageRecord {

@@ -6,6 +6,7 @@ import { imbotBotMethods } from './imbot-bot.js';
 import { imbotChatMethods } from './imbot-chat.js';
 import { imbotCommandMethods } from './imbot-command.js';
 import { imbotExtraMethods } from './imbot-extra.js';
+import { imbotFileMethods } from './imbot-file.js';
 import { imbotMessageMethods } from './imbot-message.js';
 import { logMethods } from './log.js';
 import { socialnetworkApiMethods } from './socialnetwork-api.js';
@@ -20,6 +21,7 @@ export function createRegistry(): MethodRegistry {
     .add(imbotMessageMethods)
     .add(imbotChatMethods)
     .add(imbotExtraMethods)
+    .add(imbotFileMethods)
     .add(sonetGroupMethods)
     .add(sonetMemberMethods)
     .add(socialnetworkApiMethods)
