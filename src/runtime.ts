@@ -61,6 +61,11 @@ export interface RuntimeOptions {
    * its pace, or false for none. On with the defaults unless told; it runs when the scheduler ticks.
    */
   memberSync?: MemberSyncOptions | false;
+  /**
+   * false: no default training groups are made at install or start (most scenario tests keep the
+   * picture they were written for; the training tests turn them on). On unless told.
+   */
+  trainingDefaults?: boolean;
 }
 
 export interface Runtime {
@@ -120,7 +125,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
   bot = new Bot({
     store,
     gateway,
-    registry: o.registry ?? defaultRegistry,
+    registry: o.trainingDefaults === false ? { ...(o.registry ?? defaultRegistry), prepare: undefined } : (o.registry ?? defaultRegistry),
     log: logProxy,
     eventsUrl: o.eventsUrl,
     defaultLang: o.defaultLang,
@@ -172,6 +177,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     const data = await store.get(memberId);
     if (!data || data.installation.status !== 'active') return;
     const inst = data.installation;
+    // Data a new version brings once (the default training groups), even when nothing else changed.
+    const prepare = bot.deps.registry.prepare;
+    if (prepare && !data.training?.defaultsSeeded) await store.update(memberId, (d) => prepare(d, now()));
     // A bot deleted on the portal stays deleted until someone installs (or, one-portal, restarts) on purpose.
     if (!inst.botId && !force) return;
     const eventsUrl = bot.deps.eventsUrl;

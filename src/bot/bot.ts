@@ -501,6 +501,7 @@ export class Bot {
         });
         // A bot switched to fetch (or a new bot) starts with an empty queue (bot doc 6.2): the old offset means nothing.
         if (switched) d.fetchOffset = null;
+        this.deps.registry.prepare?.(d, this.now());
         return d.installation;
       });
       log.info({ memberId, botId: reg.botId, eventMode: reg.eventMode }, 'bot registered');

@@ -3,6 +3,7 @@ import type { Handler, ButtonHandler, PendingHandler, BotContext } from './conte
 import { parseButtonPayload } from './render.js';
 import type { BotEvent } from './events.js';
 import type { BotManifest } from './registration.js';
+import type { PortalData } from '../store/types.js';
 
 export interface HandlerRegistry {
   /** By registered command name; the handler reads its sub-command from ctx.args. */
@@ -26,6 +27,11 @@ export interface HandlerRegistry {
   fallback: Handler;
   /** What registration puts on each portal. */
   manifest: BotManifest;
+  /**
+   * Data a portal gets once: run in the store write of every registration (install, and start-up
+   * after an upgrade); it must be idempotent (it keeps its own "done" flags).
+   */
+  prepare?: (data: PortalData, now: Date) => void;
 }
 
 export type Route =

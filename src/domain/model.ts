@@ -1,5 +1,5 @@
 // The product's data: what one portal (tenant) stores. No Bitrix24 field names here.
-import type { Program } from './training/model.js';
+import type { GroupRun, Level, Program } from './training/model.js';
 
 /** A calendar day as `YYYY-MM-DD` (the portal's local day; no time zone games). */
 export type Day = string;
@@ -21,7 +21,7 @@ export interface StudyGroup {
   id: number;
   name: string;
   description: string;
-  /** The Bitrix24 workgroup behind the study group. */
+  /** The Bitrix24 workgroup behind the study group; 0: none yet (a default training group before anyone is added). */
   workgroupId: number;
   /** Linked to a workgroup that existed before: name, description and members are Bitrix24's. */
   linked: boolean;
@@ -41,6 +41,20 @@ export interface StudyGroup {
   companionChat?: CompanionChat;
   createdBy: number;
   createdAt: string;
+  /** Training settings and the group's run (issue 10). Absent: the group is not a training group yet. */
+  training?: GroupTraining;
+}
+
+/** A study group's training: the program course and how it is taught (seed 003, "Group settings"). */
+export interface GroupTraining {
+  /** The course whose program the group follows; null: none chosen yet. */
+  courseId: number | null;
+  minutesPerWeek: number;
+  /** The test pass threshold, percent. */
+  passPercent: number;
+  /** The program goes up to this level, inclusive. */
+  level: Level;
+  run: GroupRun;
 }
 
 export interface CompanionChat {
@@ -66,7 +80,7 @@ export interface Course {
    * usual. Absent in courses stored before it existed: false.
    */
   hiddenFromCatalog?: boolean;
-  /** The training program loaded from a file (issue 10). Absent: none. */
+  /** The course's training program (issue 10), when one was loaded. */
   program?: Program;
   createdBy: number;
   createdAt: string;

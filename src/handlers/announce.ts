@@ -169,6 +169,8 @@ export function reminderMessage(t: T, lang: Lang, group: StudyGroup, courses: re
  * USER_ID from a non-admin is not documented [unconfirmed]; the emulator ignores it.
  */
 export async function postToFeed(rest: RestClient, workgroupId: number, post: FeedPost, onBehalfOf?: number): Promise<number> {
+  // No workgroup yet (workgroupId 0): there is no feed, and nobody to read it.
+  if (!(workgroupId > 0)) return 0;
   const id = await rest.call<unknown>('log.blogpost.add', {
     POST_TITLE: post.title,
     POST_MESSAGE: post.message,

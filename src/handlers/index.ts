@@ -8,6 +8,8 @@ import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { deepLinkRoute } from './deeplink.js';
 import { MANIFEST } from './manifest.js';
 import { castVote, closeButton, poll } from './poll.js';
+import { seedTrainingDefaults } from './training/defaults.js';
+import { training, trainingButtons, trainingIntents, trainingPending } from './training/index.js';
 
 export const registry: HandlerRegistry = {
   commands: {
@@ -17,6 +19,7 @@ export const registry: HandlerRegistry = {
     course,
     mycourses,
     poll,
+    training,
   },
   buttons: {
     __stale: staleButton,
@@ -25,14 +28,18 @@ export const registry: HandlerRegistry = {
     'm.group': openGroupCourses,
     'p.v': castVote,
     'p.c': closeButton,
+    ...trainingButtons,
   },
   pending: {
     ...groupPending,
+    ...trainingPending,
   },
-  intents: [...myCoursesIntents],
+  // "my training" is the training plan; "my trainings" and the rest stay the course list.
+  intents: [...trainingIntents, ...myCoursesIntents],
   files: programFiles,
   welcome,
   context: deepLinkRoute,
   fallback,
   manifest: MANIFEST,
+  prepare: seedTrainingDefaults,
 };

@@ -41,6 +41,15 @@ export const COMMANDS: CommandManifest[] = [
     audience: 'moderator',
   },
   {
+    name: 'training',
+    title: { en: 'Training groups and my training', ru: 'Учебные группы обучения и моё обучение' },
+    params: {
+      en: 'settings|status|start|stop|pause|resume <group> | move <user> <group> | rules [preview|apply|add|remove] | (nothing: my training)',
+      ru: 'settings|status|start|stop|pause|resume <группа> | move <человек> <группа> | rules [preview|apply|add|remove] | (пусто: моё обучение)',
+    },
+    audience: 'everyone',
+  },
+  {
     name: 'moderator',
     title: { en: 'Training moderators', ru: 'Модераторы обучения' },
     params: { en: 'add|remove <users> | list', ru: 'add|remove <люди> | list' },

@@ -13,6 +13,7 @@ import { describe } from '../bot/bot.js';
 import type { Logger } from '../bot/logger.js';
 import { MemberSync, type MemberSyncOptions, type SyncReport } from './member-sync.js';
 import { deliverJob, targetsOf } from './outbox.js';
+import { sendTrainingReminders } from './training-reminders.js';
 import type { RestClient } from '../bot/portal.js';
 
 export interface SchedulerDeps {
@@ -169,6 +170,8 @@ export class Scheduler {
     if (!data || data.installation.status !== 'active' || !botId) return report;
     // The portal's calendar day (its offset is learnt from message dates; UTC until then).
     const today = todayAtOffset(this.deps.now(), data.installation.utcOffset ?? 0);
+    // Lessons falling due today (issue 10): their own claim and batch sends, whatever else is due.
+    report.messages += (await sendTrainingReminders({ store, log, rest: () => this.deps.gateway.app(memberId) }, memberId, data, today)).messages;
     const due = planAnnouncements(data.groups, today, new Set(data.sent));
     // Nothing due and nothing left over: no REST call and no write, so an idle minute costs one read.
     if (due.length === 0 && !data.outbox?.length) return report;

@@ -1,5 +1,7 @@
 // What one portal's file holds, and the store interface the bot and handlers use.
-import type { Course, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
+import type { Course, Day, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
+import type { LearnerFacts } from '../domain/training/model.js';
+import type { Rule } from '../domain/training/rules.js';
 
 /**
  * payment_required: the OAuth server gives no tokens until the application's trial or paid period is
@@ -108,6 +110,21 @@ export interface PortalData {
    * 7.4). Private dialogs need no record: a click there is answered at the clicker's id (bot/send.ts).
    */
   keyboardDialogs: Record<string, string>;
+  /** Training (issue 10): facts about learners, auto-grouping rules. Absent in files written before it existed. */
+  training?: PortalTraining;
+}
+
+export interface PortalTraining {
+  /** userId → the learner's facts (one training group at a time); schedules are computed from them. */
+  learners: Record<string, LearnerFacts>;
+  rules: Rule[];
+  /** The default Low/Average/High risk groups were made once (install or first start after the upgrade). */
+  defaultsSeeded?: boolean;
+  /**
+   * userId → the last day the learner's due lessons were sent. A lesson is due on one day, so one
+   * claim a learner a day sends each lesson once (src/jobs/training-reminders.ts).
+   */
+  remindedOn?: Record<string, Day>;
 }
 
 export const PROCESSED_LIMIT = 5000;

@@ -66,6 +66,8 @@ export interface WorldOptions {
   schedule?: RuntimeOptions['schedule'];
   /** false: no durable inbox (the intake benchmark's baseline). */
   inbox?: boolean;
+  /** The default training groups at install (off unless asked, so other scenarios keep their picture). */
+  trainingDefaults?: boolean;
 }
 
 function defaultMode(): WorldMode {
@@ -97,6 +99,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     ...(o.schedule ? { schedule: o.schedule } : {}),
     ...(o.registry ? { registry: o.registry } : {}),
     ...(o.inbox === false ? { inbox: false } : {}),
+    trainingDefaults: o.trainingDefaults === true,
   };
   let mode = o.mode ?? defaultMode();
   const onePortal = mode === 'oneportal' || mode === 'oneportal-webhook';

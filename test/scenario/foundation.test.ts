@@ -22,10 +22,10 @@ describe('installation', () => {
   });
   afterAll(async () => w?.close());
 
-  it('registers one bot and six commands', async () => {
+  it('registers one bot and seven commands', async () => {
     expect(ourBots(w)).toHaveLength(1);
     const names = ourCommands(w).map((c) => c.command).sort();
-    expect(names).toEqual(['course', 'group', 'help', 'moderator', 'mycourses', 'poll']);
+    expect(names).toEqual(['course', 'group', 'help', 'moderator', 'mycourses', 'poll', 'training']);
     const data = await w.data();
     expect(Object.keys(data.installation.commandIds).sort()).toEqual(names);
     expect(data.installation.status).toBe('active');
@@ -45,7 +45,7 @@ describe('installation', () => {
     expect(after.installation.botId).toBe(before.installation.botId);
     expect(after.installation.commandIds).toEqual(before.installation.commandIds);
     expect(ourBots(w)).toHaveLength(1);
-    expect(ourCommands(w)).toHaveLength(6);
+    expect(ourCommands(w)).toHaveLength(7);
   });
 
   it('registers titles and parameter hints in English and Russian', () => {
@@ -76,7 +76,7 @@ describe('installation', () => {
     expect(made.filter((m) => m === 'batch')).toHaveLength(2);
     const current = COMMANDS.find((c) => c.name === 'group')!;
     expect(ourCommands(w).find((c) => c.command === 'group')!.params).toEqual(current.params);
-    expect(ourCommands(w)).toHaveLength(6);
+    expect(ourCommands(w)).toHaveLength(7);
     expect(ourBots(w)).toHaveLength(1);
     const after = await w.data();
     expect(after.installation.commandIds).toEqual(ids);

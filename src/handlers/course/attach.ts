@@ -106,6 +106,7 @@ export async function attachCourse(ctx: BotContext): Promise<void> {
 async function announceAttached(ctx: BotContext, group: StudyGroup, course: Course): Promise<string[]> {
   const { t } = portalLanguage(ctx.data.installation.language);
   const lines: string[] = [];
+  if (!(group.workgroupId > 0)) return lines;
   try {
     // Without the caller's own token the post is made in their name (USER_ID) by the installation.
     await postToFeed(ctx.asUser(), group.workgroupId, courseFeedPost(t, group, course, groupLink(ctx.data.installation.domain, ctx.botId, group.id)), actsAsCaller(ctx) ? undefined : ctx.user.id);

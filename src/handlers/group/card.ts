@@ -56,7 +56,11 @@ export function groupCard(ctx: BotContext, group: StudyGroup, opts: { manage: bo
     { name: ctx.t('group:card.courses'), value: coursesText(ctx, group) },
     {
       name: ctx.t('group:card.workgroup'),
-      value: group.linked ? ctx.t('group:card.linked', { id: group.workgroupId }) : `#${group.workgroupId}`,
+      value: group.linked
+        ? ctx.t('group:card.linked', { id: group.workgroupId })
+        : group.workgroupId > 0
+          ? `#${group.workgroupId}`
+          : ctx.t('training:no_workgroup'),
     },
   ];
   if (group.archived) rows.push({ name: ctx.t('group:card.status'), value: ctx.t('group:card.archived') });

@@ -395,7 +395,9 @@ export async function remove(ctx: BotContext): Promise<void> {
 async function askToDelete(ctx: BotContext, group: StudyGroup): Promise<void> {
   const consequence = group.linked
     ? ctx.t('group:delete_linked_note', { id: group.workgroupId })
-    : ctx.t('group:delete_created_note', { id: group.workgroupId });
+    : group.workgroupId > 0
+      ? ctx.t('group:delete_created_note', { id: group.workgroupId })
+      : ctx.t('training:delete_no_workgroup_note');
   const lines = [ctx.t('group:delete_confirm', { group: groupTitle(group) }), consequence];
   const keep: Button = { text: ctx.t('group:button.keep'), command: 'group', payload: buttonPayload('g.keep', group.id), once: true };
   const freed = coursesClosedOnlyBy(group.id, ctx.data.courses, ctx.data.groups);
@@ -460,7 +462,7 @@ export async function deleteButton(ctx: BotContext, args: string[]): Promise<voi
       ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, err: describeError(e) }, 'companion chat: not told of the deletion');
     });
   }
-  const key = group.linked ? 'group:deleted_linked' : 'group:deleted_created';
+  const key = group.linked ? 'group:deleted_linked' : group.workgroupId > 0 ? 'group:deleted_created' : 'training:deleted_no_workgroup';
   const lines = [ctx.t(key, { name: escapeBb(group.name), id: group.id, workgroup: group.workgroupId })];
   if (outcome.length > 0) {
     const which = choice === 'hide' ? 'group:deleted_courses_hidden' : 'group:deleted_courses_opened';

@@ -29,6 +29,7 @@ import { followMembers } from './companion.js';
 import { mirrorWorkgroup, mirrorWouldChange } from './mirror.js';
 import {
   addToWorkgroup,
+  createWorkgroup,
   inviteToWorkgroup,
   readUsers,
   readWorkgroup,
@@ -82,6 +83,30 @@ interface Outcome {
  */
 /** From this many people at once the bot shows "typing" while it adds them. */
 const TYPING_FROM = 5;
+/**
+ * A group that lives in the bot only (a default training group, workgroupId 0) gets its workgroup
+ * when people are first added: made as the caller, who owns it (and is its first member, as in
+ * /group create). Returns the group as stored then, or null when the portal refused.
+ */
+async function ensureWorkgroup(ctx: BotContext, group: StudyGroup): Promise<StudyGroup | null> {
+  let workgroupId: number;
+  try {
+    workgroupId = await createWorkgroup(ctx.asUser(), { name: group.name, description: group.description, privacy: group.privacy, ownerId: ctx.user.id });
+  } catch (e) {
+    if (!(e instanceof PortalError)) throw e;
+    ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, err: e.code || e.description }, 'default group: workgroup not created');
+    return null;
+  }
+  const nowIso = ctx.now().toISOString();
+  return ctx.update((d) => {
+    const g = d.groups.find((x) => x.id === group.id);
+    if (!g) return null;
+    g.workgroupId = workgroupId;
+    g.ownerId = ctx.user.id;
+    if (!g.members.some((m) => m.userId === ctx.user.id)) g.members.push({ userId: ctx.user.id, status: 'member', since: nowIso, addedBy: ctx.user.id });
+    return structuredClone(g);
+  });
+}
 
 export async function bringIn(ctx: BotContext, group: StudyGroup, people: PortalUser[], mode: 'add' | 'invite'): Promise<Outcome> {
   const out: Outcome = { added: [], invited: [], fellBack: [], alreadyMember: [], alreadyInvited: [], failed: [], failReason: '', requests: 0 };
@@ -96,6 +121,15 @@ export async function bringIn(ctx: BotContext, group: StudyGroup, people: Portal
     else todo.push(p.id);
   }
   const rest = ctx.asUser();
+  if (todo.length > 0 && !(group.workgroupId > 0)) {
+    const made = await ensureWorkgroup(ctx, group);
+    if (!made) {
+      out.failed.push(...todo);
+      await ctx.reply(ctx.t('training:workgroup_refused', { group: groupTitle(group) }));
+      return out;
+    }
+    group = made;
+  }
   const inviteText = ctx.t('group:invitation_text', { name: escapeBb(group.name) });
   let toInvite = mode === 'invite' ? todo : [];
   if (mode === 'add' && todo.length > 0) {

@@ -74,6 +74,8 @@ export function privacyOf(visible: boolean, opened: boolean): Privacy {
  * token); without it, it is USER_DATA's: the role of `rest`'s own user.
  */
 export async function readWorkgroup(rest: RestClient, workgroupId: number, callerId?: number): Promise<WorkgroupView | null> {
+  // A group with no workgroup yet (a default training group, StudyGroup.workgroupId 0): nothing to read.
+  if (!(workgroupId > 0)) return null;
   let raw: unknown;
   try {
     raw = await rest.call(
@@ -166,6 +168,7 @@ export async function updateWorkgroup(
   workgroupId: number,
   change: { name?: string; description?: string; privacy?: Privacy },
 ): Promise<void> {
+  if (!(workgroupId > 0)) return;
   const params: Record<string, unknown> = { GROUP_ID: workgroupId };
   if (change.name !== undefined) params.NAME = change.name;
   if (change.description !== undefined) params.DESCRIPTION = change.description;
@@ -175,6 +178,7 @@ export async function updateWorkgroup(
 
 /** Deletes the workgroup; a group that is already gone counts as deleted. */
 export async function deleteWorkgroup(rest: RestClient, workgroupId: number): Promise<void> {
+  if (!(workgroupId > 0)) return;
   try {
     await rest.call('sonet_group.delete', { GROUP_ID: workgroupId });
   } catch (e) {

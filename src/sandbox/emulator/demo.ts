@@ -16,16 +16,17 @@ export function seedDemo(portal: Portal): DemoIds {
   const admin = portal.addUser({ name: 'Alice', lastName: 'Admin', gender: 'F', admin: true, workPosition: 'HR director', departments: [1] });
   const m1 = portal.addUser({ name: 'Mark', lastName: 'Moderator', gender: 'M', workPosition: 'Training manager', departments: [2] });
   const m2 = portal.addUser({ name: 'Mia', lastName: 'Mentor', gender: 'F', workPosition: 'Training manager', departments: [2] });
-  const names: Array<[string, string, 'M' | 'F']> = [
-    ['Anna', 'Petrova', 'F'],
-    ['Ben', 'Carter', 'M'],
-    ['Chloe', 'Davis', 'F'],
-    ['Daniel', 'Evans', 'M'],
-    ['Emma', 'Foster', 'F'],
-    ['Felix', 'Garcia', 'M'],
+  // Positions of the seed's table of intended staff, so the default training rules place them (two per risk group).
+  const names: Array<[string, string, 'M' | 'F', string]> = [
+    ['Anna', 'Petrova', 'F', 'Driver'],
+    ['Ben', 'Carter', 'M', 'Secretary'],
+    ['Chloe', 'Davis', 'F', 'Marketing specialist'],
+    ['Daniel', 'Evans', 'M', 'Engineer'],
+    ['Emma', 'Foster', 'F', 'Programmer'],
+    ['Felix', 'Garcia', 'M', 'Accountant'],
   ];
-  const learners = names.map(([name, lastName, gender]) =>
-    portal.addUser({ name, lastName, gender, workPosition: 'Specialist', departments: [3] }),
+  const learners = names.map(([name, lastName, gender, workPosition]) =>
+    portal.addUser({ name, lastName, gender, workPosition, departments: [3] }),
   );
   const external = portal.addUser({ name: 'Oscar', lastName: 'Outsider', gender: 'M', extranet: true, workPosition: 'Contractor' });
   const [l1, l2, l3, l4, l5, l6] = learners.map((u) => u.id) as [number, number, number, number, number, number];
