@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+// The scenarios on PostgreSQL need a server (TEST_DATABASE_URL); CI always has one (.ci/run), a developer may not.
+const pg = Boolean(process.env.TEST_DATABASE_URL) || Boolean(process.env.CI);
+if (!pg && !process.env.SCENARIO_MODE) {
+  console.warn('scenario:pg skipped: set TEST_DATABASE_URL=postgres://user:pass@127.0.0.1/db to run the scenarios on PostgreSQL');
+}
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -20,6 +26,10 @@ export default defineConfig({
           extends: true as const,
           test: { name: `scenario:${mode}`, include: ['test/scenario/**/*.test.ts'], env: { DATA_FSYNC: 'off', SCENARIO_MODE: mode } },
         })),
+      // The same scenarios with the bot's store in PostgreSQL (each world in a schema of its own).
+      ...(pg && !process.env.SCENARIO_MODE
+        ? [{ extends: true as const, test: { name: 'scenario:pg', include: ['test/scenario/**/*.test.ts'], env: { DATA_FSYNC: 'off', SCENARIO_STORE: 'pg' } } }]
+        : []),
     ],
   },
 });

@@ -32,6 +32,13 @@ const schema = z.object({
   // No default here: it depends on the mode (see loadConfig).
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  // PostgreSQL instead of the files under DATA_DIR (src/store/pg).
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must look like postgres://user:password@host:5432/database')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
 });
 
 export type Mode = 'application' | 'webhook' | 'sandbox';
@@ -51,6 +58,8 @@ export interface Config {
   botLang: 'en' | 'ru';
   logLevel: string;
   sandboxPort: number;
+  /** PostgreSQL store (absent: one JSON file per portal under dataDir). */
+  database: { url: string; poolSize: number } | undefined;
   /** application: OAuth app installed into portals; webhook: one portal via an inbound webhook; sandbox: the built-in emulator. */
   mode: Mode;
 }
@@ -98,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The sandbox is a console demo: request lines at info would bury its banner. An explicit LOG_LEVEL still wins.
     logLevel: e.LOG_LEVEL ?? (mode === 'sandbox' ? 'warn' : 'info'),
     sandboxPort: e.SANDBOX_PORT,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : undefined,
     mode,
   };
 }

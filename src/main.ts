@@ -4,6 +4,7 @@ import { ONE_PORTAL_EVENTS_PATH } from './bot/webhook-portal.js';
 import { REQUIRED_SCOPES } from './handlers/manifest.js';
 import { createRuntime } from './runtime.js';
 import { startSandbox } from './sandbox/start.js';
+import { migrate } from './store/pg/migrate.js';
 
 async function main(): Promise<void> {
   let config;
@@ -38,7 +39,13 @@ async function main(): Promise<void> {
   // has its own events path, since its events carry a member_id the webhook could not tell us.
   const onePortal = config.mode === 'webhook' && config.webhookUrl;
   const eventsPath = onePortal ? ONE_PORTAL_EVENTS_PATH : '/bitrix/events';
+  // PostgreSQL: the schema is brought up to date before anything reads it.
+  if (config.database) {
+    const applied = await migrate({ url: config.database.url });
+    if (applied.length) console.log(`Database migrations applied: ${applied.join(', ')}`);
+  }
   const rt = createRuntime({
+    ...(config.database ? { database: config.database } : {}),
     dataDir: config.dataDir,
     eventsUrl: config.publicUrl ? `${config.publicUrl}${eventsPath}` : null,
     clientId: config.clientId ?? '',

@@ -22,6 +22,7 @@ import { registry as defaultRegistry } from './handlers/index.js';
 import { MANIFEST_REVISION } from './handlers/manifest.js';
 import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
+import { PgPortalStore, type PgStoreOptions } from './store/pg/store.js';
 import { FileInbox } from './store/inbox.js';
 import type { PortalStore } from './store/types.js';
 
@@ -30,6 +31,8 @@ export interface RuntimeOptions {
   /** false: webhook events are kept in memory only until handled (the benchmark's baseline; never in production). */
   inbox?: boolean;
   store?: PortalStore;
+  /** PostgreSQL instead of the files under dataDir (migrated beforehand: store/pg/migrate.ts); closed by close(). */
+  database?: PgStoreOptions;
   /** Address the portal posts events to (PUBLIC_URL + /bitrix/events); null → fetch mode. */
   eventsUrl: string | null;
   clientId: string;
@@ -88,7 +91,8 @@ export interface Runtime {
 }
 
 export function createRuntime(o: RuntimeOptions): Runtime {
-  const store = o.store ?? new FilePortalStore(o.dataDir);
+  const ownPg = !o.store && o.database ? new PgPortalStore(o.database) : null;
+  const store = o.store ?? ownPg ?? new FilePortalStore(o.dataDir);
   // The app's pino logger (with token redaction) is shared by the bot's own log lines.
   let log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const logProxy: Logger = {
@@ -285,6 +289,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await app.close();
       await bot.idle();
       await inbox?.close();
+      await ownPg?.close();
     },
   };
 }

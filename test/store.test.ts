@@ -2,9 +2,11 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FilePortalStore, fileNameFor } from '../src/store/file.js';
 import { MemoryPortalStore } from '../src/store/memory.js';
+import { freshSchema, PG_SKIP, testDatabaseUrl, type TestSchema } from './helpers/pg.js';
+import { PgPortalStore } from '../src/store/pg/store.js';
 import { emptyPortal, PortalNotFoundError, type Installation, type PortalStore } from '../src/store/types.js';
 
 function installation(memberId: string): Installation {
@@ -28,6 +30,28 @@ const makers: Array<[string, () => Promise<PortalStore>]> = [
     return new FilePortalStore(d);
   }],
 ];
+
+// PostgreSQL: one schema for this file, a portal table each store shares (member ids differ per test).
+const pgUrl = testDatabaseUrl();
+let schema: TestSchema | undefined;
+if (pgUrl) {
+  beforeAll(async () => {
+    schema = await freshSchema(pgUrl);
+  });
+  afterAll(async () => {
+    await schema?.drop();
+  });
+  makers.push(['pg', async () => {
+    const s = schema!.store();
+    // Each test starts with no portals, as the other makers do.
+    await s.pool.query('TRUNCATE portals CASCADE');
+    return s;
+  }]);
+} else {
+  describe.skip(PG_SKIP, () => {
+    it('runs against PostgreSQL', () => undefined);
+  });
+}
 
 describe.each(makers)('%s store', (_name, make) => {
   it('keeps portals apart', async () => {

@@ -60,7 +60,14 @@ describe('loadConfig', () => {
     expect(c.mode).toBe('application');
     expect(c.publicUrl).toBe('https://bot.example.org');
   });
+  it('uses PostgreSQL only when DATABASE_URL is set', () => {
+    expect(loadConfig({}).database).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/bot' }).database).toEqual({ url: 'postgres://u:p@db:5432/bot', poolSize: 10 });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/bot', DATABASE_POOL_SIZE: '3' }).database?.poolSize).toBe(3);
+  });
   it.each([
+    [{ DATABASE_URL: 'mysql://db/bot' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://db/bot', DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ PORT: 'abc' }, 'PORT'],
     [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
     [{ B24_CLIENT_ID: 'x' }, 'B24_CLIENT_SECRET'],

@@ -8,6 +8,8 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runt
 import { startEmulator, type DemoIds, type DialogMessageView, type Emulator, type Portal } from '../../src/sandbox/emulator/index.js';
 import { SANDBOX_SCOPES } from '../../src/sandbox/start.js';
 import type { PortalData } from '../../src/store/types.js';
+import { PgPortalStore } from '../../src/store/pg/store.js';
+import { freshSchema, testDatabaseUrl, type TestSchema } from './pg.js';
 
 /**
  * How events reach the bot: `webhook` (an application with a public URL: the default), `fetch` (an
@@ -81,6 +83,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   portal.setRateLimit(o.rateLimit === undefined ? { burst: 10_000, drainPerSec: 10_000 } : o.rateLimit);
   const demo = portal.seedDemo();
   const dataDir = await mkdtemp(join(tmpdir(), 'sgb-'));
+  // SCENARIO_STORE=pg (the scenario:pg project): the bot keeps its portals in a PostgreSQL schema of this world's own.
+  const pgSchema = await worldSchema();
   const clientId = `local.test${Math.random().toString(16).slice(2, 10)}`;
   const clientSecret = `secret${Math.random().toString(16).slice(2)}`;
   const runtimeOptions: RuntimeOptions = {
@@ -100,6 +104,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     ...(o.registry ? { registry: o.registry } : {}),
     ...(o.inbox === false ? { inbox: false } : {}),
     trainingDefaults: o.trainingDefaults === true,
+    ...(pgSchema ? { database: { url: pgSchema.url, schema: pgSchema.schema, poolSize: 4 } } : {}),
   };
   let mode = o.mode ?? defaultMode();
   const onePortal = mode === 'oneportal' || mode === 'oneportal-webhook';
@@ -107,6 +112,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const webhookUrl = onePortal ? portal.createInboundWebhook(demo.admin, SANDBOX_SCOPES) : '';
   if (onePortal) runtimeOptions.webhook = { url: webhookUrl };
   let rt = createRuntime(runtimeOptions);
+  if (pgSchema && !(rt.store instanceof PgPortalStore)) throw new Error('scenario:pg: the runtime did not take the PostgreSQL store');
   const botUrl = await rt.app.listen({ port: 0, host: '127.0.0.1' });
   /** The events URL of a mode (null: fetch), set once the port is known, as PUBLIC_URL would be. */
   const eventsUrlOf = (m: WorldMode) =>
@@ -197,6 +203,14 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
       await rt.close();
       if (!o.emulator) await emu.close();
       await rm(dataDir, { recursive: true, force: true });
+      await pgSchema?.drop();
     },
   };
+}
+
+async function worldSchema(): Promise<TestSchema | null> {
+  if (process.env.SCENARIO_STORE !== 'pg') return null;
+  const url = testDatabaseUrl();
+  if (!url) throw new Error('SCENARIO_STORE=pg needs TEST_DATABASE_URL');
+  return freshSchema(url);
 }

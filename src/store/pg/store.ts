@@ -1,0 +1,286 @@
+// PostgreSQL PortalStore: a portal is a row of `portals` and rows of its collection tables (migrations/).
+import pg from 'pg';
+import { draftOf } from '../draft.js';
+import { KeyedMutex } from '../mutex.js';
+import { PortalNotFoundError, type PortalData, type PortalStore } from '../types.js';
+import { diffList, EMPTY_META, upsertItems, type ListMeta } from './diff.js';
+import { COLLECTION_OF, COLLECTIONS, entriesOf, fromRow, groupRow, insertColumns, JSON_COLUMNS, keyed, rowParams, type Row } from './schema.js';
+
+export interface PgStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** The schema the tables are in (default: the server's search_path, usually public). */
+  schema?: string;
+  /** Connections in the pool. */
+  poolSize?: number;
+}
+
+/** What this process last read or wrote of a portal: the data, its rev, and each collection's rows. */
+interface Cached {
+  rev: string;
+  data: PortalData;
+  lists: ReadonlyMap<string, ListMeta>;
+  /** group key → its members' rows */
+  members: ReadonlyMap<string, ListMeta>;
+}
+
+const memberKey = (m: unknown) => String((m as { userId: number }).userId);
+
+/** The whole portal in one statement (one snapshot): the row and each collection as `[k, pos, data]` in order. */
+const LOAD = `SELECT p.*, ${COLLECTIONS.map(
+  (c) => `(SELECT coalesce(jsonb_agg(jsonb_build_array(t.k, t.pos, t.data) ORDER BY t.pos), '[]') FROM ${c.table} t WHERE t.member_id = p.member_id) AS "c_${c.part}"`,
+).join(', ')}, (SELECT coalesce(jsonb_agg(jsonb_build_array(t.group_k, t.k, t.pos, t.data) ORDER BY t.group_k, t.pos), '[]') FROM group_members t WHERE t.member_id = p.member_id) AS c_members
+FROM portals p WHERE p.member_id = $1`;
+
+/**
+ * Every statement names the portal (member_id = $1). `update` holds the portal's row lock
+ * (SELECT ... FOR UPDATE) from its read to its commit, so a handler's change and the event's
+ * processed key commit together, and instances sharing the database take turns. A write sends only
+ * the rows the mutator changed (store/draft.ts tells which parts it touched).
+ */
+export class PgPortalStore implements PortalStore {
+  readonly pool: pg.Pool;
+  private readonly mutex = new KeyedMutex();
+  private readonly cache = new Map<string, Cached>();
+  /** Under vitest, stored data is frozen, as in the file store: a reader that changed it would corrupt the cache. */
+  private readonly freeze = process.env.VITEST !== undefined;
+
+  constructor(o: PgStoreOptions) {
+    this.pool = new pg.Pool({
+      connectionString: o.url,
+      max: o.poolSize ?? 10,
+      ...(o.schema ? { options: `-c search_path=${quoteIdent(o.schema)}` } : {}),
+    });
+    // An idle connection the server dropped must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async get(memberId: string): Promise<PortalData | undefined> {
+    const r = await this.pool.query<{ rev: string }>('SELECT rev FROM portals WHERE member_id = $1', [memberId]);
+    const rev = r.rows[0]?.rev;
+    if (rev === undefined) {
+      this.cache.delete(memberId);
+      return undefined;
+    }
+    const cached = this.cache.get(memberId);
+    if (cached?.rev === rev) return cached.data;
+    return (await this.load(this.pool, memberId))?.data;
+  }
+
+  update<T>(memberId: string, mutate: (data: PortalData) => T | Promise<T>): Promise<T> {
+    return this.mutex.run(memberId, async () => {
+      const { out, written } = await this.transaction(async (client) => {
+        const r = await client.query<{ rev: string }>('SELECT rev FROM portals WHERE member_id = $1 FOR UPDATE', [memberId]);
+        const rev = r.rows[0]?.rev;
+        if (rev === undefined) throw new PortalNotFoundError(memberId);
+        let base = this.cache.get(memberId);
+        if (base?.rev !== rev) base = await this.load(client, memberId);
+        if (!base) throw new PortalNotFoundError(memberId);
+        // The mutator works on a copy (of the parts it uses): if it throws, the transaction rolls back and the cache is as it was.
+        const d = draftOf(base.data);
+        let result: T;
+        try {
+          result = await mutate(d.draft);
+        } finally {
+          d.seal();
+        }
+        const next = d.next as unknown as Record<string, unknown>;
+        const old = base.data as unknown as Record<string, unknown>;
+        // A part only read, or changed back, keeps its old object; nothing changed → nothing written.
+        const changed = new Set<string>();
+        for (const key of d.touched) {
+          if (JSON.stringify(next[key]) !== JSON.stringify(old[key])) changed.add(key);
+          else if (Object.hasOwn(old, key)) next[key] = old[key];
+          else delete next[key];
+        }
+        const value = (result === d.draft ? d.next : result) as T;
+        if (changed.size === 0) return { out: value, written: undefined };
+        const stored = await this.write(client, memberId, base, d.next, changed);
+        if (this.freeze) {
+          for (const key of changed) deepFreeze(next[key]);
+          Object.freeze(next);
+        }
+        return { out: value, written: stored };
+      });
+      // Cached only once the commit went through.
+      if (written) this.cache.set(memberId, written);
+      return out;
+    });
+  }
+
+  put(data: PortalData): Promise<void> {
+    const memberId = data.installation.memberId;
+    const copy = structuredClone(data);
+    return this.mutex.run(memberId, async () => {
+      const written = await this.transaction(async (client) => {
+        await client.query('DELETE FROM portals WHERE member_id = $1', [memberId]);
+        const { columns, values, casts } = insertColumns(copy);
+        await client.query(
+          `INSERT INTO portals (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}${casts[i]}`).join(', ')})`,
+          values,
+        );
+        const empty: Cached = { rev: '0', data: copy, lists: new Map(), members: new Map() };
+        return this.write(client, memberId, empty, copy, new Set(COLLECTIONS.map((c) => c.part)), true);
+      });
+      if (this.freeze) deepFreeze(copy);
+      this.cache.set(memberId, written);
+    });
+  }
+
+  delete(memberId: string): Promise<void> {
+    return this.mutex.run(memberId, async () => {
+      this.cache.delete(memberId);
+      await this.pool.query('DELETE FROM portals WHERE member_id = $1', [memberId]);
+    });
+  }
+
+  async list(): Promise<string[]> {
+    const r = await this.pool.query<{ member_id: string }>('SELECT member_id FROM portals ORDER BY member_id');
+    return r.rows.map((x) => x.member_id);
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const out = await work(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async load(q: pg.Pool | pg.PoolClient, memberId: string): Promise<Cached | undefined> {
+    const r = await q.query<Row>(LOAD, [memberId]);
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const data = fromRow(row);
+    const lists = new Map<string, ListMeta>();
+    for (const c of COLLECTIONS) {
+      const rows = row[`c_${c.part}`] as Array<[string, number, unknown]>;
+      const meta = new Map<string, { pos: number; json: string }>();
+      for (const [k, pos, item] of rows) meta.set(k, { pos, json: JSON.stringify(item) });
+      lists.set(c.part, { rows: meta, max: rows.reduce((m, x) => Math.max(m, x[1]), 0) });
+      data[c.part] = c.key ? rows.map((x) => x[2]) : Object.fromEntries(rows.map((x) => [x[0], x[2]]));
+    }
+    const byGroup = new Map<string, Array<[string, number, unknown]>>();
+    for (const [g, k, pos, m] of row.c_members as Array<[string, string, number, unknown]>) {
+      let list = byGroup.get(g);
+      if (!list) byGroup.set(g, (list = []));
+      list.push([k, pos, m]);
+    }
+    const members = new Map<string, ListMeta>();
+    const groupKeys = [...(lists.get('groups')?.rows.keys() ?? [])];
+    (data.groups as Array<Record<string, unknown>>).forEach((g, i) => {
+      const rows = byGroup.get(groupKeys[i]!) ?? [];
+      g.members = rows.map((x) => x[2]);
+      members.set(groupKeys[i]!, {
+        rows: new Map(rows.map(([k, pos, m]) => [k, { pos, json: JSON.stringify(m) }])),
+        max: rows.reduce((m, x) => Math.max(m, x[1]), 0),
+      });
+    });
+    const cached: Cached = { rev: String(row.rev), data: data as unknown as PortalData, lists, members };
+    if (this.freeze) deepFreeze(cached.data);
+    this.cache.set(memberId, cached);
+    return cached;
+  }
+
+  /** Writes the parts in `changed` that differ from `base`, bumps the rev, and returns what is then stored. */
+  private async write(
+    client: pg.PoolClient,
+    memberId: string,
+    base: Cached,
+    next: PortalData,
+    changed: ReadonlySet<string>,
+    inserted = false,
+  ): Promise<Cached> {
+    const lists = new Map(base.lists);
+    const members = new Map(base.members);
+    const n = next as unknown as Record<string, unknown>;
+    for (const part of changed) {
+      const spec = COLLECTION_OF.get(part);
+      if (!spec) continue;
+      const isGroups = part === 'groups';
+      const entries = entriesOf(spec, n[part]).map(({ k, item }) => ({ k, item, json: JSON.stringify(isGroups ? groupRow(item) : item) }));
+      const diff = diffList(base.lists.get(part) ?? EMPTY_META, entries);
+      lists.set(part, diff.meta);
+      if (diff.deletes.length) {
+        await client.query(`DELETE FROM ${spec.table} WHERE member_id = $1 AND k = ANY($2::text[])`, [memberId, diff.deletes]);
+      }
+      if (diff.upserts.length) {
+        await client.query(
+          `INSERT INTO ${spec.table} (member_id, k, pos, data) SELECT $1, e->>0, (e->>1)::bigint, e->2 FROM jsonb_array_elements($2::jsonb) e
+           ON CONFLICT (member_id, k) DO UPDATE SET pos = EXCLUDED.pos, data = EXCLUDED.data`,
+          [memberId, `[${upsertItems(diff.upserts).join(',')}]`],
+        );
+      }
+      if (isGroups) await this.writeMembers(client, memberId, members, entries, diff.deletes);
+    }
+    if (inserted) return { rev: '1', data: next, lists, members };
+    const before = rowParams(base.data, changed);
+    const after = rowParams(next, changed);
+    const sets: string[] = ['rev = rev + 1'];
+    const values: unknown[] = [memberId];
+    for (const [column, value] of after) {
+      if (before.get(column) === value) continue;
+      values.push(value);
+      sets.push(`${column} = $${values.length}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`);
+    }
+    const r = await client.query<{ rev: string }>(`UPDATE portals SET ${sets.join(', ')} WHERE member_id = $1 RETURNING rev`, values);
+    return { rev: String(r.rows[0]!.rev), data: next, lists, members };
+  }
+
+  private async writeMembers(
+    client: pg.PoolClient,
+    memberId: string,
+    members: Map<string, ListMeta>,
+    groups: ReadonlyArray<{ k: string; item: unknown }>,
+    goneGroups: readonly string[],
+  ): Promise<void> {
+    if (goneGroups.length) {
+      await client.query('DELETE FROM group_members WHERE member_id = $1 AND group_k = ANY($2::text[])', [memberId, goneGroups]);
+      for (const g of goneGroups) members.delete(g);
+    }
+    const deletes: string[] = [];
+    const upserts: string[] = [];
+    for (const g of groups) {
+      const list = ((g.item as { members?: unknown[] }).members ?? []) as unknown[];
+      const entries = keyed(list, memberKey).map(({ k, item }) => ({ k, json: JSON.stringify(item) }));
+      const diff = diffList(members.get(g.k) ?? EMPTY_META, entries);
+      members.set(g.k, diff.meta);
+      for (const k of diff.deletes) deletes.push(JSON.stringify([g.k, k]));
+      upserts.push(...upsertItems(diff.upserts, g.k));
+    }
+    if (deletes.length) {
+      await client.query(
+        `DELETE FROM group_members t USING jsonb_array_elements($2::jsonb) e WHERE t.member_id = $1 AND t.group_k = e->>0 AND t.k = e->>1`,
+        [memberId, `[${deletes.join(',')}]`],
+      );
+    }
+    if (upserts.length) {
+      await client.query(
+        `INSERT INTO group_members (member_id, group_k, k, pos, data) SELECT $1, e->>0, e->>1, (e->>2)::bigint, e->3 FROM jsonb_array_elements($2::jsonb) e
+         ON CONFLICT (member_id, group_k, k) DO UPDATE SET pos = EXCLUDED.pos, data = EXCLUDED.data`,
+        [memberId, `[${upserts.join(',')}]`],
+      );
+    }
+  }
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) deepFreeze(v);
+}
