@@ -15,6 +15,9 @@ const appMode = (): 'webhook' | 'fetch' => (process.env.SCENARIO_MODE === 'fetch
 const ourBots = (w: World) => [...w.portal.state.bots.values()].filter((b) => b.id === w.botId || b.code === 'study_groups_bot');
 const ourCommands = (w: World) => [...w.portal.state.commands.values()].filter((c) => c.botId === w.botId);
 
+/** The scenario project on PostgreSQL (scenario:pg): the bot's store is the database, not DATA_DIR. */
+const ON_PG = process.env.SCENARIO_STORE === 'pg';
+
 describe('installation', () => {
   let w: World;
   beforeAll(async () => {
@@ -140,7 +143,11 @@ describe('verification and malformed input', () => {
     await new Promise<void>((r) => spy.close(() => r()));
   });
 
-  const portalFile = async (x: World) => readFile(join(x.dataDir, 'portals', fileNameFor(x.memberId)), 'utf8');
+  // What is stored for the portal, byte for byte: its file, or on PostgreSQL its data read back.
+  const portalFile = async (x: World) =>
+    ON_PG ? JSON.stringify(await x.rt.store.get(x.memberId)) : readFile(join(x.dataDir, 'portals', fileNameFor(x.memberId)), 'utf8');
+  /** The portals stored: the files, or on PostgreSQL the member ids. */
+  const portalsStored = async (x: World) => (ON_PG ? (await x.rt.store.list()).sort() : readdir(join(x.dataDir, 'portals')));
 
   function commandBody(token: string, memberId: string, text = '/help') {
     return httpBuildQuery({
@@ -195,7 +202,7 @@ describe('verification and malformed input', () => {
   });
 
   it('refuses a forged ONAPPINSTALL for an unknown portal: 401, nothing stored, nothing asked of its endpoint, its events refused', async () => {
-    const files = await readdir(join(w.dataDir, 'portals'));
+    const files = await portalsStored(w);
     const hits = spyHits;
     const forgedMember = randomHex(16);
     const forgedAppToken = randomHex(16);
@@ -206,7 +213,7 @@ describe('verification and malformed input', () => {
     });
     expect(res.status).toBe(401);
     await w.settle();
-    expect(await readdir(join(w.dataDir, 'portals'))).toEqual(files);
+    expect(await portalsStored(w)).toEqual(files);
     expect(await w.rt.store.get(forgedMember)).toBeUndefined();
     expect(spyHits).toBe(hits);
     const ev = await fetch(`${w.botUrl}/bitrix/events`, {
@@ -241,7 +248,7 @@ describe('verification and malformed input', () => {
 
   it('survives 1,000 fuzzed bodies (events and forged installs): no 500, no crash, no stored change', async () => {
     const before = await portalFile(w);
-    const files = await readdir(join(w.dataDir, 'portals'));
+    const files = await portalsStored(w);
     const sent = w.portal.requests.length;
     const hits = spyHits;
     const rnd = mulberry32(42);
@@ -261,7 +268,7 @@ describe('verification and malformed input', () => {
     expect([...statuses.keys()].every((s) => [200, 400, 401, 413, 415].includes(s))).toBe(true);
     expect(statuses.get(400)).toBeGreaterThan(100);
     expect(await portalFile(w)).toBe(before);
-    expect(await readdir(join(w.dataDir, 'portals'))).toEqual(files);
+    expect(await portalsStored(w)).toEqual(files);
     // Nothing reached the portal either: no fuzzed body was taken for a genuine event.
     expect(w.portal.requests.length).toBe(sent);
     // And no forged install made the bot call the endpoint it named.
@@ -322,7 +329,7 @@ describe('tokens and limits', () => {
         expect(w.portal.lastBotMessage(u, String(w.botId))?.text).toContain('Study groups bot');
       }
       expect(w.emu.refreshCount - refreshesBefore).toBe(1);
-      const raw = JSON.parse(await readFile(join(w.dataDir, 'portals', fileNameFor(w.memberId)), 'utf8'));
+      const raw = ON_PG ? (await w.rt.store.get(w.memberId))! : JSON.parse(await readFile(join(w.dataDir, 'portals', fileNameFor(w.memberId)), 'utf8'));
       expect(raw.installation.accessToken).not.toBe(old.accessToken);
       expect(raw.installation.refreshToken).not.toBe(old.refreshToken);
       expect(raw.installation.status).toBe('active');

@@ -31,7 +31,8 @@ describe('one portal from an inbound webhook', () => {
     expect(w.memberId).toBe(`webhook:${new URL(w.webhookUrl).host}/portal/acme`);
   });
 
-  it('keeps the webhook secret and the bot token out of the stored portal file', async () => {
+  // Reads the portal file itself: on PostgreSQL (scenario:pg) there is none; the pg store tests keep secrets out of the rows.
+  it.skipIf(process.env.SCENARIO_STORE === 'pg')('keeps the webhook secret and the bot token out of the stored portal file', async () => {
     const secret = new URL(w.webhookUrl).pathname.split('/').filter(Boolean).at(-1)!;
     const token = (await readFile(join(w.dataDir, BOT_TOKEN_FILE), 'utf8')).trim();
     const file = await readFile(join(w.dataDir, 'portals', fileNameFor(w.memberId)), 'utf8');

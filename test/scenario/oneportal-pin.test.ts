@@ -45,7 +45,8 @@ describe('one portal with a public URL: pinning the application token', () => {
     expect(w.portal.lastBotMessage(w.demo.learners[5], String(w.botId))).toBeUndefined();
   });
 
-  it("pins the token of the portal's first real event, as a hash for our bot, and keeps the secret out of the file", async () => {
+  // Reads the portal file itself: on PostgreSQL (scenario:pg) there is none; the pg store tests keep secrets out of the rows.
+  it.skipIf(process.env.SCENARIO_STORE === 'pg')("pins the token of the portal's first real event, as a hash for our bot, and keeps the secret out of the file", async () => {
     expect(await w.say(w.demo.learners[0], '/help')).toHaveLength(1);
     const pin = (await w.data()).installation.pinnedToken;
     expect(pin).toMatchObject({ botId: w.botId, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });

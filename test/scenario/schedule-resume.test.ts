@@ -11,7 +11,8 @@ import { startWorld, type World } from '../helpers/world.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
-describe('a scheduled job a crash interrupted goes on after the restart', () => {
+// Its 'processes' open the file store on DATA_DIR; on PostgreSQL the same is shown by the process crash tests' file mode only.
+describe.skipIf(process.env.SCENARIO_STORE === 'pg')('a scheduled job a crash interrupted goes on after the restart', () => {
   let w: World;
   let members: number[];
 

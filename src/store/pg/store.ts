@@ -55,11 +55,17 @@ export class PgPortalStore implements PortalStore {
     this.pool.on('error', () => undefined);
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  private closing: Promise<void> | null = null;
+
+  /** Ends the pool once; a second close (the runtime's, then a test's) waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
   }
 
   async get(memberId: string): Promise<PortalData | undefined> {
+    // PostgreSQL text holds no NUL and no broken UTF-16: such a key names no portal (and must not be a 500).
+    if (!storableKey(memberId)) return undefined;
     const r = await this.pool.query<{ rev: string }>('SELECT rev FROM portals WHERE member_id = $1', [memberId]);
     const rev = r.rows[0]?.rev;
     if (rev === undefined) {
@@ -283,4 +289,9 @@ function deepFreeze(value: unknown): void {
   if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
   Object.freeze(value);
   for (const v of Object.values(value)) deepFreeze(v);
+}
+
+/** A member_id PostgreSQL can hold as text: no NUL, well-formed Unicode. */
+function storableKey(memberId: string): boolean {
+  return !memberId.includes('\u0000') && !/[\uD800-\uDFFF]/.test(memberId.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
 }
