@@ -17,6 +17,7 @@ const RANK: Record<Level, number> = { everyone: 0, moderator: 1, admin: 2 };
 export function helpLines(level: Level): string[] {
   const lines: Array<{ key: string; audience: Level }> = [
     { key: 'mycourses', audience: 'everyone' },
+    { key: 'my_training', audience: 'everyone' },
     { key: 'course_list', audience: 'everyone' },
     { key: 'group_list', audience: 'everyone' },
     { key: 'group_info', audience: 'everyone' },
@@ -29,6 +30,9 @@ export function helpLines(level: Level): string[] {
     { key: 'group_bind', audience: 'moderator' },
     { key: 'course_add', audience: 'moderator' },
     { key: 'course_attach', audience: 'moderator' },
+    { key: 'course_program', audience: 'moderator' },
+    { key: 'training', audience: 'moderator' },
+    { key: 'training_rules', audience: 'moderator' },
     { key: 'poll', audience: 'moderator' },
     { key: 'moderator', audience: 'admin' },
     { key: 'help', audience: 'everyone' },
