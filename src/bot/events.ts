@@ -241,6 +241,16 @@ export function normalizeEvent(
   const upper = type.toUpperCase();
   const userAuth = toUserAuth(auth);
   const baseKey = eventId !== undefined ? `e${eventId}` : null;
+  /** A chat someone opened or added the bot to (JOINCHAT, CONTEXTGET): who, where, and the event's identity. */
+  const openedChat = (d: z.infer<typeof joinData>) => ({
+    memberId,
+    botId: d.bot.id,
+    language: d.language,
+    dedupeKey: baseKey,
+    auth: userAuth,
+    user: toUser(d.user),
+    chat: toChat(d.chat, d.dialogId ?? String(d.user.id)),
+  });
   switch (upper) {
     case 'ONIMBOTV2COMMANDADD': {
       const d = parse(commandData, data, upper);
@@ -284,17 +294,7 @@ export function normalizeEvent(
       };
     }
     case 'ONIMBOTV2JOINCHAT': {
-      const d = parse(joinData, data, upper);
-      return {
-        kind: 'join',
-        memberId,
-        botId: d.bot.id,
-        language: d.language,
-        dedupeKey: baseKey,
-        auth: userAuth,
-        user: toUser(d.user),
-        chat: toChat(d.chat, d.dialogId ?? String(d.user.id)),
-      };
+      return { kind: 'join', ...openedChat(parse(joinData, data, upper)) };
     }
     case 'ONIMBOTV2CONTEXTGET': {
       const d = parse(contextData, data, upper);
@@ -303,18 +303,8 @@ export function normalizeEvent(
       for (const [k, v] of Object.entries(d.context ?? {}).slice(0, 10)) {
         if ((typeof v === 'string' || typeof v === 'number') && String(v).length <= 100) context[k] = String(v);
       }
-      return {
-        kind: 'context',
-        memberId,
-        botId: d.bot.id,
-        language: d.language,
-        // Opening the same link twice is two openings: only the fetch queue's id de-duplicates.
-        dedupeKey: baseKey,
-        auth: userAuth,
-        user: toUser(d.user),
-        chat: toChat(d.chat, d.dialogId ?? String(d.user.id)),
-        context,
-      };
+      // Opening the same link twice is two openings: only the fetch queue's id de-duplicates.
+      return { kind: 'context', ...openedChat(d), context };
     }
     case 'ONIMBOTV2DELETE': {
       const d = parse(deleteData, data, upper);

@@ -6,12 +6,24 @@ import type { RestClient } from '../bot/portal.js';
 import { messageUuid, sendBotMessage } from '../bot/send.js';
 import { escapeBb } from '../domain/bbcode.js';
 import { portalLanguage } from '../handlers/announce.js';
-import type { PortalData, PortalStore } from '../store/types.js';
+import type { StudyGroup } from '../domain/model.js';
+import type { Intent, PortalData, PortalStore } from '../store/types.js';
 
 interface Left {
   key: string;
   userId: number;
   text: (t: ReturnType<typeof portalLanguage>['t']) => string;
+}
+
+/** A course announcement noted before `before` and never crossed off. */
+const leftAnnounce = (i: Intent, before: string) => i.kind === 'announce' && i.at < before;
+
+/** A group-chat claim with no chat yet: Chat.add may or may not have made one (v2 has no lookup to find it). */
+const leftClaim = (g: StudyGroup, before: string) => g.companionChat?.dialogId === null && g.companionChat.since < before;
+
+/** Whether anything was started before `before` (ISO) and never finished: a read, no copy. */
+export function hasInterrupted(d: PortalData, before: string): boolean {
+  return (d.intents ?? []).some((i) => leftAnnounce(i, before)) || d.groups.some((g) => leftClaim(g, before));
 }
 
 /** What was started before `before` (ISO) and never finished, taken out of the data as it is found. */
@@ -21,7 +33,7 @@ export function takeInterrupted(d: PortalData, before: string): Left[] {
   const courseTitle = (id: number) => escapeBb(d.courses.find((c) => c.id === id)?.title ?? `#${id}`);
   const keep = [];
   for (const i of d.intents ?? []) {
-    if (i.kind === 'announce' && i.at < before) {
+    if (i.kind === 'announce' && leftAnnounce(i, before)) {
       found.push({
         key: i.key,
         userId: i.userId,
@@ -32,8 +44,7 @@ export function takeInterrupted(d: PortalData, before: string): Left[] {
   if (d.intents) d.intents = keep;
   for (const g of d.groups) {
     const claim = g.companionChat;
-    // A claim with no chat yet: Chat.add may or may not have made one (v2 has no lookup to find it).
-    if (claim && claim.dialogId === null && claim.since < before) {
+    if (claim && leftClaim(g, before)) {
       delete g.companionChat;
       found.push({ key: `companion:${g.id}:${claim.since}`, userId: claim.createdBy, text: (t) => t('common:interrupted.companion', { group: escapeBb(g.name) }) });
     }
@@ -53,8 +64,7 @@ export async function reportInterrupted(
 ): Promise<number> {
   const data = await deps.store.get(memberId);
   if (!data || data.installation.status !== 'active' || !data.installation.botId) return 0;
-  const pending = takeInterrupted(structuredClone(data), before.toISOString());
-  if (pending.length === 0) return 0;
+  if (!hasInterrupted(data, before.toISOString())) return 0;
   const left = await deps.store.update(memberId, (d) => takeInterrupted(d, before.toISOString()));
   const { t } = portalLanguage(data.installation.language);
   const botId = data.installation.botId;

@@ -1,6 +1,6 @@
 // What a crash left half done in Bitrix24 and no replay finishes: found once, and only if begun before this start.
 import { describe, expect, it } from 'vitest';
-import { takeInterrupted } from '../../src/jobs/interrupted.js';
+import { hasInterrupted, takeInterrupted } from '../../src/jobs/interrupted.js';
 import { tFor } from '../../src/i18n/index.js';
 import { emptyPortal, type PortalData } from '../../src/store/types.js';
 import { course, group } from '../domain/fixtures.js';
@@ -29,6 +29,9 @@ function data(): PortalData {
 describe('takeInterrupted', () => {
   it('takes the announcements and chat claims begun before the start, and leaves the rest', () => {
     const d = data();
+    expect(hasInterrupted(d, START)).toBe(true);
+    // Begun after the start: this process's own work, not a leftover.
+    expect(hasInterrupted(d, BEFORE)).toBe(false);
     const found = takeInterrupted(d, START);
     expect(found.map((f) => [f.key, f.userId])).toEqual([
       ['a', 5],
@@ -38,6 +41,7 @@ describe('takeInterrupted', () => {
     expect(d.groups.map((g) => g.companionChat?.dialogId ?? (g.companionChat ? 'claim' : 'none'))).toEqual(['none', 'claim', 'chat9']);
     // Taken once: a second look finds nothing.
     expect(takeInterrupted(d, START)).toEqual([]);
+    expect(hasInterrupted(d, START)).toBe(false);
   });
 
   it('says what was cut off and how to redo it, with names escaped, in en and ru', () => {
