@@ -2,7 +2,10 @@
 // SIGKILL restarts, with portals of the emulator installed into it: for the crash tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import type { DemoIds, Emulator, Portal } from '../../src/sandbox/emulator/index.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type ActivityEntry, type DemoIds, type Emulator, type Portal } from '../../src/sandbox/emulator/index.js';
 import { SANDBOX_SCOPES } from '../../src/sandbox/start.js';
 
 export async function freePort(): Promise<number> {
@@ -110,4 +113,42 @@ export async function quiet(sides: Side[]): Promise<void> {
       quietSince = Date.now();
     }
   }
+}
+
+/**
+ * An emulator, a fresh DATA_DIR and the bot process on it, started, with one portal installed.
+ * `close()` kills the bot, stops the emulator and removes the folder.
+ */
+export async function startCrashWorld(slug: string) {
+  const emu = await startEmulator({ port: 0 });
+  const dataDir = await mkdtemp(join(tmpdir(), 'sgb-crash-'));
+  const bot = await botProcess(emu, dataDir);
+  await bot.start();
+  const side = await bot.install(slug);
+  return {
+    emu,
+    dataDir,
+    bot,
+    side,
+    async close(): Promise<void> {
+      await bot.kill();
+      await emu.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Kills the bot with SIGKILL the first time `when` matches what the emulator does, inside that very
+ * step (before its answer leaves). `fired()` says whether it has.
+ */
+export function killOnce(emu: Emulator, bot: { child: ChildProcess | null }, when: (a: ActivityEntry) => boolean): { fired(): boolean } {
+  let fired = false;
+  emu.on('activity', (a) => {
+    if (!fired && when(a)) {
+      fired = true;
+      bot.child?.kill('SIGKILL');
+    }
+  });
+  return { fired: () => fired };
 }

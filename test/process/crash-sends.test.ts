@@ -1,46 +1,30 @@
 // Issue 11: the real bot process killed the instant Bitrix24 has made one of its messages, before the
 // answer reaches the bot: after the restart nobody has that message twice, for an answer to a command
 // (the event is run again) and for a scheduled reminder (the job goes on with the members left).
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../src/sandbox/emulator/index.js';
-import { botProcess, quiet } from './bot-process.js';
+import { killOnce, quiet, startCrashWorld } from './bot-process.js';
 
 describe('a crash right after Bitrix24 made a message', () => {
-  let emu: Emulator | undefined;
-  let dataDir: string | undefined;
-  let stop: () => Promise<void> = async () => undefined;
+  let world: Awaited<ReturnType<typeof startCrashWorld>> | undefined;
   afterEach(async () => {
-    await stop();
-    await emu?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await world?.close();
+    world = undefined;
   });
 
   async function setUp() {
-    emu = await startEmulator({ port: 0 });
-    dataDir = await mkdtemp(join(tmpdir(), 'sgb-crash-'));
-    const bot = await botProcess(emu, dataDir);
-    stop = () => bot.kill();
-    await bot.start();
-    const side = await bot.install('east');
-    return { emu, dataDir, bot, side };
+    world = await startCrashWorld('east');
+    return world;
   }
 
   it('a command answered just before the kill is run again after the restart and its answer is still one message', async () => {
     const { emu, bot, side } = await setUp();
-    let armed = true;
-    emu.on('activity', (a) => {
-      // The message exists in Bitrix24 now; the REST answer has not left yet.
-      if (armed && a.kind === 'message' && a.message.authorId === side.botId) {
-        armed = false;
-        bot.child?.kill('SIGKILL');
-      }
-    });
+    // The message exists in Bitrix24 now; the REST answer has not left yet.
+    const kill = killOnce(emu, bot, (a) => a.kind === 'message' && a.message.authorId === side.botId);
     const sent = await side.portal.as(side.demo.admin).send(String(side.botId), '/help');
     expect(sent.outcomes.some((o) => o.httpStatus === 200)).toBe(true);
-    await expect.poll(() => armed, { timeout: 5000 }).toBe(false);
+    await expect.poll(() => kill.fired(), { timeout: 5000 }).toBe(true);
     await bot.kill();
     await bot.start();
     await quiet([side]);
@@ -101,16 +85,10 @@ describe('a crash right after Bitrix24 made a message', () => {
     await admin.send(dialog, '/group create Night shift');
     await admin.send(dialog, '/course add "Fire drill" https://example.com/drill');
     await quiet([side]);
-    let armed = true;
-    emu.on('activity', (a) => {
-      // Bitrix24 is making the feed post; the attach is stored, its answer not sent yet.
-      if (armed && a.kind === 'request' && a.entry.method === 'log.blogpost.add') {
-        armed = false;
-        bot.child?.kill('SIGKILL');
-      }
-    });
+    // Bitrix24 is making the feed post; the attach is stored, its answer not sent yet.
+    const kill = killOnce(emu, bot, (a) => a.kind === 'request' && a.entry.method === 'log.blogpost.add');
     await admin.send(dialog, '/course attach "Fire drill" "Night shift"');
-    await expect.poll(() => armed, { timeout: 5000 }).toBe(false);
+    await expect.poll(() => kill.fired(), { timeout: 5000 }).toBe(true);
     await bot.kill();
     const told = () => side.portal.dialog(side.demo.admin, dialog).filter((m) => m.authorId === side.botId && m.text.includes('A restart interrupted the announcement'));
     expect(told()).toHaveLength(0);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator/index.js';
-import { botProcess, quiet, rng, type Side } from './bot-process.js';
+import { botProcess, killOnce, quiet, rng, startCrashWorld, type Side } from './bot-process.js';
 
 const ROUNDS = 5;
 const PER_PORTAL = 24;
@@ -93,34 +93,18 @@ describe('a crash at any moment loses nothing that was acknowledged (webhook mod
 });
 
 describe('a crash between creating the workgroup and storing the group', () => {
-  let emu: Emulator;
-  let dataDir: string;
-  let stop: () => Promise<void> = async () => undefined;
-  afterAll(async () => {
-    await stop();
-    await emu?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  let world: Awaited<ReturnType<typeof startCrashWorld>> | undefined;
+  afterAll(async () => world?.close());
 
   it('the replay adopts the workgroup the first try made: one workgroup, one group, one answer', async () => {
-    emu = await startEmulator({ port: 0 });
-    dataDir = await mkdtemp(join(tmpdir(), 'sgb-crash-'));
-    const bot = await botProcess(emu, dataDir);
-    stop = () => bot.kill();
-    await bot.start();
-    const side = await bot.install('east');
+    world = await startCrashWorld('east');
+    const { emu, dataDir, bot, side } = world;
     // The moment Bitrix24 has made the workgroup, and before its answer leaves, the bot dies.
-    let armed = true;
-    emu.on('activity', (a) => {
-      if (armed && a.kind === 'request' && a.entry.method === 'sonet_group.create') {
-        armed = false;
-        bot.child?.kill('SIGKILL');
-      }
-    });
+    const kill = killOnce(emu, bot, (a) => a.kind === 'request' && a.entry.method === 'sonet_group.create');
     const sent = await side.portal.as(side.demo.admin).send(String(side.botId), '/group create Halfway there');
     expect(sent.outcomes.some((o) => o.httpStatus === 200)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
-    expect(armed).toBe(false);
+    expect(kill.fired()).toBe(true);
     const named = () => [...side.portal.state.workgroups.values()].filter((g) => g.name === 'Halfway there');
     expect(named()).toHaveLength(1);
     await bot.kill();
