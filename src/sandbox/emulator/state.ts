@@ -71,6 +71,8 @@ export class PortalState {
   readonly commands = new Map<number, CommandRecord>();
   readonly chats = new Map<number, ChatRecord>();
   readonly messages = new Map<number, MessageRecord>();
+  /** A bot message's templateId (lower-cased UUID) → its id: a second send with it makes nothing new. */
+  readonly messageByUuid = new Map<string, number>();
   readonly workgroups = new Map<number, WorkgroupRecord>();
   readonly posts = new Map<number, PostRecord>();
   readonly installations = new Map<string, Installation>();

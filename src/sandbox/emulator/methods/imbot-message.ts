@@ -32,11 +32,9 @@ function send(ctx: CallContext) {
   // portal has seen creates nothing and answers the first message's id (bot doc 8.1; unconfirmed for
   // the current v2 path, emulated as the source shows it).
   const uuid = toStr(f.templateId) ?? '';
-  if (UUID.test(uuid)) {
-    for (const m of ctx.portal.state.messages.values()) {
-      if (m.uuid.toLowerCase() === uuid.toLowerCase()) return { result: { id: m.id, uuidMap: {} } };
-    }
-  }
+  const uuidKey = UUID.test(uuid) ? uuid.toLowerCase() : null;
+  const seen = uuidKey === null ? undefined : ctx.portal.state.messageByUuid.get(uuidKey);
+  if (seen !== undefined) return { result: { id: seen, uuidMap: {} } };
   const text = toStr(f.message) ?? '';
   const keyboard = parseKeyboard(f.keyboard, 'send');
   const attach = parseAttach(f.attach, 'send');
@@ -58,6 +56,7 @@ function send(ctx: CallContext) {
   });
   // Booleans and Y/N alike since BOT-FIX-0402-2.
   message.urlPreview = v2Bool(f.urlPreview, true);
+  if (uuidKey !== null) ctx.portal.state.messageByUuid.set(uuidKey, message.id);
   return { result: { id: message.id, uuidMap: {} } };
 }
 
