@@ -1,5 +1,6 @@
 // The product's data: what one portal (tenant) stores. No Bitrix24 field names here.
 import type { GroupRun, Level, Program } from './training/model.js';
+import type { Question } from './quiz/score.js';
 
 /** A calendar day as `YYYY-MM-DD` (the portal's local day; no time zone games). */
 export type Day = string;
@@ -55,6 +56,8 @@ export interface GroupTraining {
   /** The program goes up to this level, inclusive. */
   level: Level;
   run: GroupRun;
+  /** Hours a learner waits before retaking a failed test (issue 12); absent: 0, no wait. */
+  retakeHours?: number;
 }
 
 export interface CompanionChat {
@@ -82,6 +85,8 @@ export interface Course {
   hiddenFromCatalog?: boolean;
   /** The course's training program (issue 10), when one was loaded. */
   program?: Program;
+  /** A stand-alone test's questions (kind 'test', issue 12): with them it is taken in chat. */
+  questions?: Question[];
   createdBy: number;
   createdAt: string;
 }

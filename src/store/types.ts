@@ -2,6 +2,7 @@
 import type { Course, Day, PendingInput, Poll, PortalCounters, StudyGroup } from '../domain/model.js';
 import type { LearnerFacts } from '../domain/training/model.js';
 import type { Rule } from '../domain/training/rules.js';
+import type { Attempt, ProgressFacts } from '../domain/quiz/model.js';
 
 /**
  * payment_required: the OAuth server gives no tokens until the application's trial or paid period is
@@ -125,6 +126,10 @@ export interface PortalTraining {
    * claim a learner a day sends each lesson once (src/jobs/training-reminders.ts).
    */
   remindedOn?: Record<string, Day>;
+  /** Test attempts (issue 12), oldest first; kept when a learner moves between groups. */
+  attempts?: Attempt[];
+  /** Nudges and the weekly digest (issue 12). */
+  progress?: ProgressFacts;
 }
 
 export const PROCESSED_LIMIT = 5000;

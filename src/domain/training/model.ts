@@ -3,11 +3,17 @@
  * Pure types: no I/O, no Bitrix24 field names.
  */
 import type { Day } from '../model.js';
+import type { Question } from '../quiz/score.js';
 
 export const LEVELS = ['beginner', 'elementary', 'intermediate', 'advanced'] as const;
 export type Level = (typeof LEVELS)[number];
 export interface Localized { en: string; ru?: string }
-export interface Lesson { id: string; title: Localized; url: string; minutes: number; level: Level; test?: boolean }
+export interface Lesson {
+  id: string; title: Localized; url: string; minutes: number; level: Level;
+  /** A level's final test; with `questions` it is taken in chat (issue 12), otherwise it is a link. */
+  test?: boolean;
+  questions?: Question[];
+}
 export interface Topic { id: string; title: Localized; lessons: Lesson[] }   // lessons in order; a level's test last
 export interface Program { title: Localized; topics: Topic[] }
 /** What a group's training needs to plan (set by /training settings). */
