@@ -26,6 +26,8 @@ describe('score', () => {
     ['one missed', [[0], [1], [2]], 66, [1]],
     ['unanswered counts as missed', [[0]], 33, [1, 2]],
     ['all wrong', [[1], [0], [0]], 0, [0, 1, 2]],
+    ['a partial multiple choice counts as wrong', [[0], [2], [2]], 66, [1]],
+    ['a multiple choice with one too many counts as wrong', [[0], [0, 1, 2], [2]], 66, [1]],
   ])('%s', (_n, answers, percent, missed) => {
     expect(score(qs, answers)).toEqual({ percent, missed });
   });
