@@ -183,3 +183,25 @@ describe('slugOf', () => {
     expect(slugOf('Пароли')).not.toBe(slugOf('Фишинг'));
   });
 });
+
+describe('test lessons with questions (issue 12)', () => {
+  const lesson = (extra: Record<string, unknown>) => ({ title: 'T', url: 'https://learn.example/t', minutes: 5, level: 'beginner', ...extra });
+  const file = (...lessons: unknown[]) => utf8(JSON.stringify({ topics: [{ title: 'Passwords', lessons }] }));
+  const question = { text: 'Q', options: ['a', 'b'], right: 2 };
+  it('a test lesson carries its questions, right answers stored 0-based', () => {
+    const p = good(parseProgramFile(file(lesson({ title: 'L' }), lesson({ test: true, questions: [question] })), 'p.json', title));
+    expect(p.topics[0]!.lessons[1]!.questions).toEqual([{ type: 'single', text: { en: 'Q' }, options: [{ en: 'a' }, { en: 'b' }], right: [1] }]);
+    expect(p.topics[0]!.lessons[0]!.questions).toBeUndefined();
+  });
+  it('a bad question is named with its lesson and question, and nothing is accepted', () => {
+    const r = parseProgramFile(file(lesson({ title: 'L' }), lesson({ test: true, questions: [question, { ...question, options: ['a', 'a'] }] })), 'p.json', title);
+    expect(r).toEqual({ ok: false, more: 0, errors: [{ row: 2, field: 'questions', code: 'bad_questions', question: { row: 2, field: 'options', code: 'duplicate_option' } }] });
+  });
+  it.each([
+    ['questions on a lesson that is not a test', lesson({ questions: [question] }), ['1:questions:questions_not_test']],
+    ['an empty test', lesson({ test: true, questions: [] }), ['1:questions:bad_questions']],
+    ['questions that are not a list', lesson({ test: true, questions: 'Q' }), ['1:questions:bad_questions']],
+  ])('%s is refused', (_n, l, expected) => {
+    expect(errors(parseProgramFile(file(l), 'p.json', title))).toEqual(expected);
+  });
+});

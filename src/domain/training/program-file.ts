@@ -1,6 +1,8 @@
 // Program files a moderator sends (JSON, or CSV with one lesson a row): checked whole, every problem reported by row, stable lesson ids.
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
+import { questionsFromJson, type QuestionsFileError } from '../quiz/questions-file.js';
+import type { Question } from '../quiz/score.js';
 import { nameKey, textProblem } from '../text.js';
 import { LEVELS, type Lesson, type Level, type Localized, type Program, type Topic } from './model.js';
 
@@ -17,12 +19,12 @@ export const MAX_ERRORS = 50;
 export type ProgramFormat = 'json' | 'csv';
 export const CSV_COLUMNS = ['topic', 'topic_ru', 'level', 'lesson', 'lesson_ru', 'url', 'minutes', 'test'] as const;
 const REQUIRED_COLUMNS = ['topic', 'level', 'lesson', 'url', 'minutes'] as const;
-export type ProgramField = (typeof CSV_COLUMNS)[number] | 'file' | 'id' | 'title';
+export type ProgramField = (typeof CSV_COLUMNS)[number] | 'file' | 'id' | 'title' | 'questions';
 
 export type ProgramFileCode =
   | 'too_big' | 'not_utf8' | 'bad_json' | 'bad_csv' | 'bad_shape' | 'no_lessons' | 'too_many' | 'missing_column'
   | 'required' | 'too_long' | 'bad_text' | 'unknown_level' | 'bad_minutes' | 'minutes_absurd' | 'bad_url'
-  | 'bad_test' | 'bad_id' | 'duplicate';
+  | 'bad_test' | 'bad_id' | 'duplicate' | 'bad_questions' | 'questions_not_test';
 
 /**
  * One problem. `row`: the CSV row as a spreadsheet numbers it (the header is row 1), or the
@@ -36,17 +38,19 @@ export interface ProgramFileError {
   topic?: number;
   /** `duplicate`: the row (or lesson) it repeats. */
   first?: number;
+  /** `bad_questions`: the problem in the lesson's test questions (its `row` numbers the question). */
+  question?: QuestionsFileError;
 }
 
 export type ProgramFileResult = { ok: true; program: Program } | { ok: false; errors: ProgramFileError[]; more: number };
 
 // ---- leaf rules shared by both formats (the zod message is our code) ----
 
-const text = (max: number) =>
+export const text = (max: number) =>
   z.string({ error: 'required' })
     .transform((s) => s.normalize('NFC').replace(/\s+/g, ' ').trim())
     .pipe(z.string().min(1, 'required').max(max, 'too_long').refine((s) => textProblem(s) === null, 'bad_text'));
-const optionalText = (max: number) =>
+export const optionalText = (max: number) =>
   z.preprocess((v) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v), text(max).optional());
 
 const LEVEL_WORDS: Record<string, Level> = {
@@ -107,6 +111,8 @@ const jsonLesson = z.object({
   minutes: minutesNumber,
   level,
   test: z.boolean({ error: 'bad_test' }).optional(),
+  /** A test lesson's questions (issue 12), as in a questions file (quiz/questions-file.ts). */
+  questions: z.array(z.unknown(), { error: 'bad_questions' }).optional(),
 }, { error: 'bad_shape' });
 const jsonTopic = z.object({ id: id.optional(), title: localized, lessons: z.array(jsonLesson, { error: 'bad_shape' }) }, { error: 'bad_shape' });
 /** The JSON form: `{ title?, topics: [{ id?, title, lessons: [{ id?, title, url, minutes, level, test? }] }] }`; a title is `{ en, ru? }` or a string. */
@@ -140,6 +146,7 @@ interface Draft {
   minutes: number;
   level: Level;
   test: boolean;
+  questions?: Question[];
 }
 
 const localizedOf = (en: string, ru: string | undefined): Localized => (ru === undefined ? { en } : { en, ru });
@@ -193,6 +200,7 @@ function assemble(drafts: Draft[], title: Localized, rowName: 'row' | 'lesson'):
       lessonKeys.set(key, d.row);
       const lesson: Lesson = { id: lessonId, title: d.title, url: d.url, minutes: d.minutes, level: d.level };
       if (d.test) lesson.test = true;
+      if (d.questions) lesson.questions = d.questions;
       topic.lessons.push(lesson);
     }
     // Level by level, each level's test after its lessons; the file's order otherwise (a stable sort).
@@ -214,7 +222,7 @@ function fail(errors: ProgramFileError[]): ProgramFileResult {
 }
 
 const codeOf = (message: string): ProgramFileCode =>
-  (['required', 'too_long', 'bad_text', 'unknown_level', 'bad_minutes', 'minutes_absurd', 'bad_url', 'bad_test', 'bad_id', 'bad_shape'] as const)
+  (['required', 'too_long', 'bad_text', 'unknown_level', 'bad_minutes', 'minutes_absurd', 'bad_url', 'bad_test', 'bad_id', 'bad_shape', 'bad_questions'] as const)
     .find((c) => c === message) ?? 'bad_shape';
 
 function parseJson(source: string, fallbackTitle: Localized): ProgramFileResult {
@@ -236,7 +244,7 @@ function parseJson(source: string, fallbackTitle: Localized): ProgramFileResult 
       const code = codeOf(issue.message);
       if (p0 === 'topics' && typeof ti === 'number' && p2 === 'lessons' && typeof li === 'number') {
         const row = counts.slice(0, ti).reduce((s, n) => s + n, 0) + li + 1;
-        const field: ProgramField = f === 'title' ? (sub === 'ru' ? 'lesson_ru' : 'lesson') : f === 'url' || f === 'minutes' || f === 'level' || f === 'test' || f === 'id' ? f : 'file';
+        const field: ProgramField = f === 'title' ? (sub === 'ru' ? 'lesson_ru' : 'lesson') : f === 'url' || f === 'minutes' || f === 'level' || f === 'test' || f === 'id' || f === 'questions' ? f : 'file';
         return { row, field, code };
       }
       if (p0 === 'topics' && typeof ti === 'number') {
@@ -248,6 +256,7 @@ function parseJson(source: string, fallbackTitle: Localized): ProgramFileResult 
     return fail(errors);
   }
   const drafts: Draft[] = [];
+  const questionErrors: ProgramFileError[] = [];
   let row = 0;
   parsed.data.topics.forEach((t, ti) => {
     const topicTitle = localizedOf(t.title.en, t.title.ru);
@@ -257,9 +266,16 @@ function parseJson(source: string, fallbackTitle: Localized): ProgramFileResult 
       const d: Draft = { row, topicRow, topicNo: ti + 1, topicTitle, title: localizedOf(l.title.en, l.title.ru), url: l.url, minutes: l.minutes, level: l.level, test: l.test === true };
       if (t.id !== undefined) d.topicId = t.id;
       if (l.id !== undefined) d.id = l.id;
+      if (l.questions !== undefined) {
+        const checked = questionsFromJson(l.questions);
+        if (l.test !== true) questionErrors.push({ row, field: 'questions', code: 'questions_not_test' });
+        else if (!checked.ok) questionErrors.push(...checked.errors.map((question) => ({ row, field: 'questions' as const, code: 'bad_questions' as const, question })));
+        else d.questions = checked.questions;
+      }
       drafts.push(d);
     }
   });
+  if (questionErrors.length > 0) return fail(questionErrors);
   const title = parsed.data.title === undefined ? fallbackTitle : localizedOf(parsed.data.title.en, parsed.data.title.ru);
   return assemble(drafts, title, 'lesson');
 }
