@@ -110,6 +110,8 @@ export interface PendingInput {
   dialogId: string;
   kind: string;
   groupId: number | null;
+  /** What else the answer is for, when a group id does not say it (a test: `<courseId>` or `<courseId>:<lessonId>`). */
+  ref?: string;
   expiresAt: string;
 }
 

@@ -3,7 +3,8 @@ import type { HandlerRegistry } from '../bot/router.js';
 import { fallback, help, staleButton, welcome } from './help.js';
 import { group, groupButtons, groupPending } from './group/index.js';
 import { moderator } from './moderator.js';
-import { course, courseButtons, programFiles } from './course/index.js';
+import { course, courseButtons } from './course/index.js';
+import { quizButtons, quizOrProgramFiles } from './quiz/index.js';
 import { mycourses, myCoursesIntents, openGroupCourses } from './mycourses.js';
 import { deepLinkRoute } from './deeplink.js';
 import { MANIFEST } from './manifest.js';
@@ -29,6 +30,7 @@ export const registry: HandlerRegistry = {
     'p.v': castVote,
     'p.c': closeButton,
     ...trainingButtons,
+    ...quizButtons,
   },
   pending: {
     ...groupPending,
@@ -36,7 +38,7 @@ export const registry: HandlerRegistry = {
   },
   // "my training" is the training plan; "my trainings" and the rest stay the course list.
   intents: [...trainingIntents, ...myCoursesIntents],
-  files: programFiles,
+  files: quizOrProgramFiles,
   welcome,
   context: deepLinkRoute,
   fallback,

@@ -5,10 +5,19 @@ import { isGroupOpenOn, isMember, visibleCourses } from '../domain/access.js';
 import { escapeBb } from '../domain/bbcode.js';
 import type { Course, StudyGroup } from '../domain/model.js';
 import { courseLink, isDone, kindSuffix, windowText } from './announce.js';
+import { takeButton } from './quiz/take.js';
 import { userLabel } from './shared.js';
 
 /** Caps that keep the answer far below the 20,000-character message limit on a large portal. */
-const LIMITS = { groups: 15, coursesPerGroup: 20, open: 30, groupButtons: 8, courseButtons: 10 } as const;
+const LIMITS = { groups: 15, coursesPerGroup: 20, open: 30, groupButtons: 8, courseButtons: 10, testButtons: 5 } as const;
+
+/** A stand-alone test with questions is taken in the chat (issue 12). */
+const inChat = (c: Course): boolean => c.kind === 'test' && (c.questions?.length ?? 0) > 0;
+
+function testButton(ctx: BotContext, c: Course): Button | null {
+  const b = takeButton(ctx, { courseId: c.id });
+  return b ? { ...b, text: `${b.text}: ${c.title}` } : null;
+}
 
 /**
  * Lower-cased, punctuation removed (router.ts). "my courses", "мои курсы", "мои обучения",
@@ -73,6 +82,11 @@ export function myCoursesReply(ctx: BotContext): Reply {
   const buttons: Button[][] = byGroup
     .slice(0, LIMITS.groupButtons)
     .map(({ group }) => [{ text: ctx.t('mycourses:button.group', { name: group.name }), command: 'mycourses', payload: buttonPayload('m.group', group.id) }]);
+  const tests = [...new Map([...byGroup.flatMap((g) => g.courses), ...open].filter(inChat).map((c) => [c.id, c] as const)).values()];
+  for (const c of tests.slice(0, LIMITS.testButtons)) {
+    const b = testButton(ctx, c);
+    if (b) buttons.push([b]);
+  }
   return buttons.length > 0 ? { text: lines.join('\n'), buttons } : { text: lines.join('\n') };
 }
 
@@ -109,7 +123,9 @@ export const openGroupCourses: ButtonHandler = async (ctx, args) => {
     { text: ctx.t('mycourses:button.open', { title: c.title }), link: c.url, style: 'primary' },
     ...(isDone(ctx.data.completions, group.id, c.id, ctx.user.id)
       ? []
-      : [{ text: ctx.t('mycourses:button.done'), command: 'course', payload: buttonPayload('c.done', group.id, c.id) }]),
+      : inChat(c)
+        ? [takeButton(ctx, { courseId: c.id })].filter((b): b is Button => b !== null)
+        : [{ text: ctx.t('mycourses:button.done'), command: 'course', payload: buttonPayload('c.done', group.id, c.id) }]),
   ]);
   await ctx.reply(buttons.length > 0 ? { text: lines.join('\n'), buttons } : { text: lines.join('\n') });
 };

@@ -21,6 +21,8 @@ export interface ReminderReport {
 interface Due {
   userId: number;
   groupName: string;
+  /** The program's course (a test lesson's "Take the test" button names it). */
+  courseId: number;
   lessons: Lesson[];
 }
 
@@ -36,7 +38,7 @@ export function dueToday(data: PortalData, today: Day): Due[] {
     for (const userId of learnersOf(data, group)) {
       if (reminded[String(userId)] === today) continue;
       const s = learnerSchedule(program, { minutesPerWeek: t.minutesPerWeek, level: t.level }, t.run, factsIn(data, group, userId), today);
-      if (s.dueToday.length > 0) out.push({ userId, groupName: group.name, lessons: s.dueToday });
+      if (s.dueToday.length > 0) out.push({ userId, groupName: group.name, courseId: t.courseId ?? 0, lessons: s.dueToday });
     }
   }
   return out;
@@ -74,7 +76,7 @@ export async function sendTrainingReminders(
       calls.push({
         key: `u${c.userId}_${i}`,
         method: 'imbot.v2.Chat.Message.send',
-        params: { botId, dialogId: String(c.userId), fields: renderFields(dueLessonMessage(t, lang, c.groupName, lesson), botId) },
+        params: { botId, dialogId: String(c.userId), fields: renderFields(dueLessonMessage(t, lang, c.groupName, lesson, c.courseId), botId) },
       });
     });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIntensity, parseLevel, parseThreshold } from '../../src/domain/training/settings.js';
+import { parseIntensity, parseLevel, parseRetakeHours, parseThreshold } from '../../src/domain/training/settings.js';
 
 describe('training settings as typed', () => {
   it.each([
@@ -36,5 +36,14 @@ describe('training settings as typed', () => {
   });
   it.each(['expert', '5', '', 'begin'])('level %j is refused', (text) => {
     expect(parseLevel(text)).toMatchObject({ ok: false, code: 'level_bad' });
+  });
+});
+
+describe('the retake wait as typed (issue 12)', () => {
+  it.each([['0', 0], ['24', 24], ['168', 168], ['12 h', 12], ['48 часов', 48]])('%j is %d hours', (text, n) => {
+    expect(parseRetakeHours(text)).toEqual({ ok: true, value: n });
+  });
+  it.each(['169', '-1', '1.5', 'a day', ''])('%j is refused', (text) => {
+    expect(parseRetakeHours(text)).toEqual({ ok: false, code: 'retake_bad', details: { min: 0, max: 168 } });
   });
 });

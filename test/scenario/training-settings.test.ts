@@ -22,7 +22,8 @@ describe('/training settings', () => {
     expect(rows.get('Test pass threshold')).toBe('70%');
     expect(rows.get('Program up to level')).toBe('Beginner');
     expect(rows.get('Training')).toBe('not started');
-    expect(buttons(card)).toEqual(['Program course', 'Intensity', 'Pass threshold', 'Beginner', 'Elementary', 'Intermediate', 'Advanced', 'Status']);
+    expect(rows.get('Retake wait')).toBe('0 h');
+    expect(buttons(card)).toEqual(['Program course', 'Intensity', 'Pass threshold', 'Retake wait', 'Beginner', 'Elementary', 'Intermediate', 'Advanced', 'Status']);
   });
 
   it('changes the intensity through the button and the answer, and the level with one press', async () => {
@@ -40,6 +41,9 @@ describe('/training settings', () => {
   it('changes settings typed in one line', async () => {
     last(await w.say(admin, '/training settings "Average risk" threshold 85%'));
     expect((await training('Average risk')).passPercent).toBe(85);
+    const card = last(await w.say(admin, '/training settings "Average risk" retake 24'));
+    expect(cardRows(card).get('Retake wait')).toBe('24 h');
+    expect((await training('Average risk')).retakeHours).toBe(24);
   });
 
   it.each([
@@ -48,6 +52,7 @@ describe('/training settings', () => {
     ['/training settings Low risk threshold 101', /from 0 to 100/],
     ['/training settings Low risk threshold -3', /from 0 to 100/],
     ['/training settings Low risk level expert', /I know these levels/],
+    ['/training settings Low risk retake 169', /whole hours from 0 to 168/],
     ['/training settings Nowhere', /cannot find the group "Nowhere"/],
     ['/training settings Low risk course "No such course"', /cannot find the course/],
   ])('%s is refused and changes nothing', async (text, answer) => {

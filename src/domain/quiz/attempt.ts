@@ -15,6 +15,9 @@ export type PressRefusal =
 
 export type RetakeRefusal = 'passed' | 'wait';
 
+/** The pass threshold of a stand-alone test taken outside a training group (README, "Tests in chat"). */
+export const STANDALONE_PASS_PERCENT = 80;
+
 export function sameTest(a: TestRef, b: TestRef): boolean {
   return a.courseId === b.courseId && (a.lessonId ?? null) === (b.lessonId ?? null);
 }

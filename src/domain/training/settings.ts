@@ -5,8 +5,10 @@ import { LEVELS, type Level } from './model.js';
 
 export const INTENSITY = { min: 15, max: 2400 } as const;
 export const THRESHOLD = { min: 0, max: 100 } as const;
+/** Hours before a failed test may be taken again: up to a week (issue 12); 0, the default: at once. */
+export const RETAKE = { min: 0, max: 168 } as const;
 
-export type SettingCode = 'intensity_bad' | 'threshold_bad' | 'level_bad';
+export type SettingCode = 'intensity_bad' | 'threshold_bad' | 'level_bad' | 'retake_bad';
 
 /** A whole number, spaces and a trailing unit word or `%` allowed ("45", "45 min", "80%"). */
 function wholeNumber(text: string): number | null {
@@ -25,6 +27,13 @@ export function parseIntensity(text: string): Result<number, SettingCode> {
 export function parseThreshold(text: string): Result<number, SettingCode> {
   const n = wholeNumber(text);
   if (n === null || n < THRESHOLD.min || n > THRESHOLD.max) return err('threshold_bad', { min: THRESHOLD.min, max: THRESHOLD.max });
+  return ok(n);
+}
+
+/** The retake wait, whole hours, 0..168 ("24", "24 h", "0"). */
+export function parseRetakeHours(text: string): Result<number, SettingCode> {
+  const n = wholeNumber(text);
+  if (n === null || n < RETAKE.min || n > RETAKE.max) return err('retake_bad', { min: RETAKE.min, max: RETAKE.max });
   return ok(n);
 }
 

@@ -4,6 +4,7 @@ import { isGroupOpenOn, isMember } from '../../domain/access.js';
 import { escapeBb } from '../../domain/bbcode.js';
 import type { Course, StudyGroup } from '../../domain/model.js';
 import { chatAnnouncement, completionKey, discussionText, portalLanguage } from '../announce.js';
+import { takeButton } from '../quiz/take.js';
 import { userLabel } from '../shared.js';
 
 /** The group and course a payload names, if both still exist and the course is still in the group. */
@@ -35,6 +36,12 @@ export const markDone: ButtonHandler = async (ctx, args) => {
   }
   if (!isGroupOpenOn(group, ctx.today())) {
     await ctx.reply(ctx.t('course:done.group_closed', vars));
+    return;
+  }
+  if (course.kind === 'test' && (course.questions?.length ?? 0) > 0) {
+    // Done by passing it (issue 12): the button would let anyone skip the questions.
+    const take = takeButton(ctx, { courseId: course.id });
+    await ctx.send(String(ctx.user.id), { text: ctx.t('quiz:take.use_test'), ...(take ? { buttons: [[take]] } : {}) });
     return;
   }
   const key = completionKey(group.id, course.id, ctx.user.id);

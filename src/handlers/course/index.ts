@@ -5,6 +5,7 @@ import { attachCourse, detachCourse } from './attach.js';
 import { discuss, markDone } from './buttons.js';
 import { addCourse, addPrompt, listCourses, setCatalog, setExtranet } from './catalog.js';
 import { loadProgramButton, showOrLoadProgram } from './program.js';
+import { quizSubcommands } from '../quiz/index.js';
 
 const SUBCOMMANDS: Record<string, Handler> = {
   add: addCourse,
@@ -15,6 +16,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   extranet: setExtranet,
   catalog: setCatalog,
   program: showOrLoadProgram,
+  ...quizSubcommands,
 };
 
 /** `/course` alone lists what the caller may take. */

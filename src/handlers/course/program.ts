@@ -6,6 +6,7 @@ import { escapeBb } from '../../domain/bbcode.js';
 import type { Course } from '../../domain/model.js';
 import { LEVELS, type Localized, type Program } from '../../domain/training/model.js';
 import { MAX_FILE_BYTES, parseProgramFile, type ProgramFileError } from '../../domain/training/program-file.js';
+import { questionErrorLine } from '../quiz/questions.js';
 import { replyError, requireModerator } from '../shared.js';
 import { lookupCourse, restAfter } from './refs.js';
 
@@ -43,7 +44,8 @@ function errorLine(ctx: BotContext, e: ProgramFileError, json: boolean): string 
     : e.row === 0 ? ctx.t('program:where.file') : ctx.t(json ? 'program:where.lesson' : 'program:where.row', { n: e.row });
   const field = e.field === 'file' ? '' : ` (${ctx.t(`program:field.${e.field}`)})`;
   const first = e.first !== undefined ? ` ${ctx.t('program:error.first', { n: e.first })}` : '';
-  return `• ${where}${field}: ${ctx.t(`program:error.${e.code}`, { max: MAX_FILE_BYTES / 1024 })}${first}`;
+  const question = e.question ? ` ${questionErrorLine(ctx, e.question, true)}` : '';
+  return `• ${where}${field}: ${ctx.t(`program:error.${e.code}`, { max: MAX_FILE_BYTES / 1024 })}${first}${question}`;
 }
 
 /** Downloads file `fileId` and, when every row is right, stores it as `courseId`'s program; otherwise changes nothing. */

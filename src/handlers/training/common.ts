@@ -14,6 +14,7 @@ export const PENDING = {
   course: 'training.course',
   intensity: 'training.intensity',
   threshold: 'training.threshold',
+  retake: 'training.retake',
 } as const;
 
 /** The group's training settings; a group that has none yet shows (and gets, on a first change) the defaults. */

@@ -6,6 +6,7 @@ import { compareDays, formatDay } from '../../domain/dates.js';
 import type { Lesson, Localized } from '../../domain/training/model.js';
 import type { Lang, T } from '../../i18n/index.js';
 import { groupTitle } from '../group/common.js';
+import { takeButton } from '../quiz/take.js';
 import { learnerView, storedFacts, trainingGroupOf } from './common.js';
 
 export function localized(text: Localized, lang: Lang): string {
@@ -17,18 +18,24 @@ function lessonLine(t: T, lang: Lang, lesson: Lesson): string {
   return `[b]${escapeBb(localized(lesson.title, lang))}[/b]${kind} — ${t('training:my.minutes', { count: lesson.minutes })}`;
 }
 
-/** A lesson's buttons: open it, mark it done (whoever presses is the learner the answer is for). */
-export function lessonButtons(t: T, lesson: Lesson): Button[][] {
+/**
+ * A lesson's buttons: open it, mark it done (whoever presses is the learner the answer is for). A
+ * test with questions is taken in the chat instead of being marked done (issue 12).
+ */
+export function lessonButtons(t: T, lesson: Lesson, courseId?: number): Button[][] {
   const row: Button[] = [{ text: t('training:button.open'), link: lesson.url }];
-  if (/^[^:\s]{1,64}$/.test(lesson.id)) row.push({ text: t('training:button.done'), command: 'training', payload: buttonPayload('t.done', lesson.id), style: 'primary' });
+  if (lesson.test && (lesson.questions?.length ?? 0) > 0) {
+    const take = courseId === undefined ? null : takeButton({ t }, { courseId, lessonId: lesson.id });
+    if (take) row.push(take);
+  } else if (/^[^:\s]{1,64}$/.test(lesson.id)) row.push({ text: t('training:button.done'), command: 'training', payload: buttonPayload('t.done', lesson.id), style: 'primary' });
   return [row];
 }
 
 /** The message a learner gets when a lesson falls due (the reminders job sends it once). */
-export function dueLessonMessage(t: T, lang: Lang, groupName: string, lesson: Lesson): Reply {
+export function dueLessonMessage(t: T, lang: Lang, groupName: string, lesson: Lesson, courseId?: number): Reply {
   return {
     text: `${t('training:remind.head', { group: escapeBb(groupName) })}\n${lessonLine(t, lang, lesson)}`,
-    buttons: lessonButtons(t, lesson),
+    buttons: lessonButtons(t, lesson, courseId),
   };
 }
 
@@ -58,7 +65,7 @@ export function myTrainingReply(ctx: BotContext): Reply {
     const when = item?.due ? ctx.t('training:my.due_on', { day: formatDay(item.due, ctx.lang) }) : '';
     lines.push('', ctx.t('training:my.current'), `${lessonLine(ctx.t, ctx.lang, next)}${when ? ` · ${when}` : ''}`);
   }
-  return { text: lines.join('\n'), ...(next ? { buttons: lessonButtons(ctx.t, next) } : {}) };
+  return { text: lines.join('\n'), ...(next ? { buttons: lessonButtons(ctx.t, next, view.training.courseId ?? undefined) } : {}) };
 }
 
 export async function myTraining(ctx: BotContext): Promise<void> {
@@ -73,6 +80,11 @@ export async function doneButton(ctx: BotContext, args: string[]): Promise<void>
   const item = view?.schedule.items.find((i) => i.lesson.id === lessonId);
   if (!view || !item) {
     await ctx.reply(ctx.t('training:my.not_your_lesson'));
+    return;
+  }
+  if (item.lesson.test && (item.lesson.questions?.length ?? 0) > 0 && !item.done) {
+    const take = takeButton(ctx, { courseId: view.training.courseId ?? 0, lessonId: lessonId });
+    await ctx.reply({ text: ctx.t('quiz:take.use_test'), ...(take ? { buttons: [[take]] } : {}) });
     return;
   }
   if (item.done) {

@@ -6,19 +6,20 @@ import { formatDay } from '../../domain/dates.js';
 import type { StudyGroup } from '../../domain/model.js';
 import { LEVELS } from '../../domain/training/model.js';
 import { programLessons } from '../../domain/training/plan.js';
-import { parseIntensity, parseLevel, parseThreshold } from '../../domain/training/settings.js';
+import { parseIntensity, parseLevel, parseRetakeHours, parseThreshold } from '../../domain/training/settings.js';
 import { nameKey } from '../../domain/text.js';
 import { lookupCourse } from '../course/refs.js';
 import { askFor, groupById, groupTitle, intArg, replyGone } from '../group/common.js';
 import { replyError, requireModerator } from '../shared.js';
 import { changeTraining, groupFromTokens, learnersOf, levelName, PENDING, programOf, settingsOf } from './common.js';
 
-type Key = 'course' | 'intensity' | 'threshold' | 'level';
+type Key = 'course' | 'intensity' | 'threshold' | 'level' | 'retake';
 const KEYS: Record<string, Key> = {
   course: 'course', program: 'course', курс: 'course', программа: 'course',
   intensity: 'intensity', интенсивность: 'intensity', minutes: 'intensity', минуты: 'intensity',
   threshold: 'threshold', pass: 'threshold', порог: 'threshold',
   level: 'level', уровень: 'level',
+  retake: 'retake', пересдача: 'retake',
 };
 
 function runText(ctx: BotContext, group: StudyGroup): string {
@@ -45,6 +46,7 @@ export function settingsCard(ctx: BotContext, group: StudyGroup, headline?: stri
     },
     { name: ctx.t('training:card.intensity'), value: ctx.t('training:card.minutes_week', { count: t.minutesPerWeek }) },
     { name: ctx.t('training:card.threshold'), value: `${t.passPercent}%` },
+    { name: ctx.t('training:card.retake'), value: ctx.t('training:card.retake_hours', { count: t.retakeHours ?? 0 }) },
     { name: ctx.t('training:card.level'), value: levelName(ctx, t.level) },
     { name: ctx.t('training:card.plan'), value: program ? ctx.t('training:card.plan_value', { count: lessons.length, minutes, weeks: Math.ceil(minutes / t.minutesPerWeek) }) : '—' },
     { name: ctx.t('training:card.learners'), value: String(learnersOf(ctx.data, group).length) },
@@ -56,6 +58,7 @@ export function settingsCard(ctx: BotContext, group: StudyGroup, headline?: stri
       { text: ctx.t('training:button.course'), command: 'training', payload: buttonPayload('t.crs', id) },
       { text: ctx.t('training:button.intensity'), command: 'training', payload: buttonPayload('t.int', id) },
       { text: ctx.t('training:button.threshold'), command: 'training', payload: buttonPayload('t.pass', id) },
+      { text: ctx.t('training:button.retake'), command: 'training', payload: buttonPayload('t.rtk', id) },
     ],
     LEVELS.map((level) => ({
       text: levelName(ctx, level),
@@ -87,7 +90,7 @@ async function applySetting(ctx: BotContext, group: StudyGroup, key: Key, value:
     else await ctx.reply(settingsCard(withGroup(ctx, changed), changed, ctx.t('training:changed')));
     return true;
   }
-  const parsed = key === 'intensity' ? parseIntensity(value) : key === 'threshold' ? parseThreshold(value) : parseLevel(value);
+  const parsed = key === 'intensity' ? parseIntensity(value) : key === 'threshold' ? parseThreshold(value) : key === 'retake' ? parseRetakeHours(value) : parseLevel(value);
   if (!parsed.ok) {
     await ctx.reply(ctx.t(`training:bad.${parsed.code}`, parsed.details ?? {}));
     return false;
@@ -95,6 +98,7 @@ async function applySetting(ctx: BotContext, group: StudyGroup, key: Key, value:
   const changed = await changeTraining(ctx, group.id, (t) => {
     if (key === 'intensity') t.minutesPerWeek = parsed.value as number;
     else if (key === 'threshold') t.passPercent = parsed.value as number;
+    else if (key === 'retake') t.retakeHours = parsed.value as number;
     else t.level = parsed.value as (typeof LEVELS)[number];
   });
   if (!changed) await replyGone(ctx);
@@ -138,7 +142,7 @@ export async function levelButton(ctx: BotContext, args: string[]): Promise<void
   if (group) await applySetting(ctx, group, 'level', args[1] ?? '');
 }
 
-const ASK: Record<Exclude<Key, 'level'>, string> = { course: PENDING.course, intensity: PENDING.intensity, threshold: PENDING.threshold };
+const ASK: Record<Exclude<Key, 'level'>, string> = { course: PENDING.course, intensity: PENDING.intensity, threshold: PENDING.threshold, retake: PENDING.retake };
 
 function asker(key: Exclude<Key, 'level'>) {
   return async (ctx: BotContext, args: string[]): Promise<void> => {
@@ -164,10 +168,12 @@ export const settingsButtons = {
   't.crs': asker('course'),
   't.int': asker('intensity'),
   't.pass': asker('threshold'),
+  't.rtk': asker('retake'),
 };
 
 export const settingsPending = {
   [PENDING.course]: answer('course'),
   [PENDING.intensity]: answer('intensity'),
   [PENDING.threshold]: answer('threshold'),
+  [PENDING.retake]: answer('retake'),
 };
