@@ -40,8 +40,10 @@ export const messageById = (w: World, userId: number, id: number): DialogMessage
 };
 
 export async function storedQuestions(w: World): Promise<Question[]> {
-  const lesson = (await w.data()).courses[0]!.program!.topics.flatMap((t) => t.lessons).find((l) => l.id === TEST_LESSON)!;
-  return lesson.questions ?? [];
+  const course = (await w.data()).courses[0]!;
+  // The first course: the program's level test, or (no program) the stand-alone test itself.
+  if (!course.program) return course.questions ?? [];
+  return course.program.topics.flatMap((t) => t.lessons).find((l) => l.id === TEST_LESSON)!.questions ?? [];
 }
 
 export async function attemptsOf(w: World, userId: number): Promise<Attempt[]> {
