@@ -40,3 +40,21 @@ describe('the information-security awareness program', () => {
     }
   });
 });
+
+describe('the sample program\'s level tests (issue 12)', () => {
+  const program = result.ok ? result.program : { title: { en: '' }, topics: [] };
+  it('every Beginner..Intermediate test has 3 to 5 questions, in English and Russian, each with an explanation', () => {
+    const tests = program.topics.flatMap((t) => t.lessons).filter((l) => l.test && l.level !== 'advanced');
+    expect(tests).toHaveLength(15);
+    for (const lesson of tests) {
+      const qs = lesson.questions ?? [];
+      expect(qs.length, lesson.id).toBeGreaterThanOrEqual(3);
+      expect(qs.length, lesson.id).toBeLessThanOrEqual(5);
+      for (const q of qs) {
+        expect(q.text.ru, lesson.id).toMatch(/[а-яё]/i);
+        for (const o of q.options) expect(o.ru, `${lesson.id}: ${o.en}`).toBeTruthy();
+        expect(q.explanation?.ru, lesson.id).toMatch(/[а-яё]/i);
+      }
+    }
+  });
+});
