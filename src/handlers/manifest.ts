@@ -23,8 +23,8 @@ export const COMMANDS: CommandManifest[] = [
     name: 'course',
     title: { en: 'Courses and tests', ru: 'Курсы и тесты' },
     params: {
-      en: 'add <title> <url> [test] | list | attach|detach <course> <group> | prompt <course> <text> | extranet|catalog <course> on|off | program <course>',
-      ru: 'add <название> <ссылка> [test] | list | attach|detach <курс> <группа> | prompt <курс> <текст> | extranet|catalog <курс> on|off | program <курс>',
+      en: 'add <title> <url> [test] | list | attach|detach <course> <group> | prompt <course> <text> | extranet|catalog <course> on|off | program <course> | questions <test> [load] | take <test>',
+      ru: 'add <название> <ссылка> [test] | list | attach|detach <курс> <группа> | prompt <курс> <текст> | extranet|catalog <курс> on|off | program <курс> | questions <тест> [load] | take <тест>',
     },
     audience: 'everyone',
   },
