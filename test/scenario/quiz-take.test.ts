@@ -136,6 +136,15 @@ describe('a level test taken in chat', () => {
     expect(last(await w.press(carol, oldId, old.keyboard![0]!.text)).text).toMatch(/out of date/);
   });
 
+  it('attempts are kept when a learner moves to another group', async () => {
+    const before = await attemptsOf(w, ben);
+    const out = last(await w.say(w.demo.admin, `/training move ${ben} #2`));
+    expect(out.text).not.toMatch(/cannot|not found/i);
+    expect((await w.data()).training!.learners[String(ben)]!.groupId).toBe(2);
+    expect(await attemptsOf(w, ben)).toEqual(before);
+    expect((await w.data()).training!.learners[String(ben)]!.completed[TEST_LESSON]).toBeDefined();
+  });
+
   it('a learner whose group does not follow the program is told so, and nothing is stored', async () => {
     const outsider = w.demo.moderators[0];
     const before = (await w.data()).training!.attempts!.length;
