@@ -3,7 +3,9 @@ import type { BotContext } from '../../bot/context.js';
 import type { Reply } from '../../bot/render.js';
 import { escapeBb } from '../../domain/bbcode.js';
 import { currentStep, missedQuestions, press, STANDALONE_PASS_PERCENT, type PressOutcome } from '../../domain/quiz/attempt.js';
+import type { Day } from '../../domain/model.js';
 import type { Attempt } from '../../domain/quiz/model.js';
+import type { PortalData } from '../../store/types.js';
 import { completionKey } from '../announce.js';
 import { storedFacts, trainingGroupOf } from '../training/common.js';
 import { questionReply, takeButton } from './take.js';
@@ -94,7 +96,7 @@ function thresholdOf(ctx: BotContext, attempt: Attempt): number {
  * A pass completes what the test stands for: a program's test lesson in the learner's facts (so
  * their schedule moves on), a stand-alone test as "done" in its group, as the "done" button does.
  */
-function record(ctx: BotContext, d: Parameters<Parameters<BotContext['update']>[0]>[0], target: TestTarget, attempt: Attempt, today: string): void {
+function record(ctx: BotContext, d: PortalData, target: TestTarget, attempt: Attempt, today: Day): void {
   if (target.lesson) {
     const group = trainingGroupOf(d, attempt.userId);
     if (group?.training?.courseId === target.course.id) storedFacts(d, group, attempt.userId).completed[target.lesson.id] ??= today;
