@@ -71,13 +71,15 @@ export async function sendTrainingDigest(
     deps.log.warn({ memberId, err: describe(e) }, 'training digest: no usable installation; nothing claimed');
     return report;
   }
-  const fresh = await deps.store.update(memberId, (d) => {
+  const claimed = await deps.store.update(memberId, (d) => {
     d.training ??= { learners: {}, rules: [] };
     const progress = (d.training.progress ??= {});
-    if (progress.digestWeek === today) return null;
+    if (progress.digestWeek === today) return false;
     progress.digestWeek = today;
-    return structuredClone(d);
+    return true;
   });
+  if (!claimed) return report;
+  const fresh = await deps.store.get(memberId);
   if (!fresh) return report;
   const { lang, t } = portalLanguage(fresh.installation.language);
   for (const [userId, groups] of digestRecipients(fresh)) {
