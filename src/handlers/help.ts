@@ -35,6 +35,7 @@ export function helpLines(level: Level): string[] {
     { key: 'course_questions', audience: 'moderator' },
     { key: 'training', audience: 'moderator' },
     { key: 'training_rules', audience: 'moderator' },
+    { key: 'training_report', audience: 'moderator' },
     { key: 'poll', audience: 'moderator' },
     { key: 'moderator', audience: 'admin' },
     { key: 'help', audience: 'everyone' },

@@ -14,6 +14,7 @@ import type { Logger } from '../bot/logger.js';
 import { MemberSync, type MemberSyncOptions, type SyncReport } from './member-sync.js';
 import { deliverJob, targetsOf } from './outbox.js';
 import { sendTrainingReminders } from './training-reminders.js';
+import { sendTrainingDigest } from './training-digest.js';
 import type { RestClient } from '../bot/portal.js';
 
 export interface SchedulerDeps {
@@ -172,6 +173,8 @@ export class Scheduler {
     const today = todayAtOffset(this.deps.now(), data.installation.utcOffset ?? 0);
     // Lessons falling due today (issue 10): their own claim and batch sends, whatever else is due.
     report.messages += (await sendTrainingReminders({ store, log, rest: () => this.deps.gateway.app(memberId) }, memberId, data, today)).messages;
+    // The weekly digest of training groups for their moderators (issue 12): on the portal's Monday morning, once.
+    report.messages += (await sendTrainingDigest({ store, log, rest: () => this.deps.gateway.app(memberId) }, memberId, data, this.deps.now(), today)).messages;
     const due = planAnnouncements(data.groups, today, new Set(data.sent));
     // Nothing due and nothing left over: no REST call and no write, so an idle minute costs one read.
     if (due.length === 0 && !data.outbox?.length) return report;

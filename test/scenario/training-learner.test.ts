@@ -57,7 +57,8 @@ describe('my training', () => {
     expect(annaNew.length).toBe(benNew.length - 1);
     expect(benNew[0]!.text).toMatch(/^A lesson is due today in Low risk:/);
     expect(buttons(benNew[0]!)).toEqual(['Open lesson', 'Mark done']);
-    const made = w.portal.requests.slice(before.req).filter((r) => r.via !== 'batch-inner');
+    // On a Monday morning the weekly digest (its own single sends to moderators) may go out in the same tick.
+    const made = w.portal.requests.slice(before.req).filter((r) => r.via !== 'batch-inner' && !JSON.stringify(r.params).includes('weekly training digest'));
     expect(made.filter((r) => r.method === 'imbot.v2.Chat.Message.send')).toEqual([]);
     // All of them in one batch request (the membership sync may make its own).
     expect(made.filter((r) => r.method === 'batch' && JSON.stringify(r.params).includes('imbot.v2.Chat.Message.send'))).toHaveLength(1);

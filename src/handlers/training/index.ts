@@ -2,6 +2,8 @@
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
 import { doneButton, myTraining, trainingIntents } from './learner.js';
+import { digest } from './digest.js';
+import { nudgeButton, report } from './report.js';
 import { rules } from './rules.js';
 import { move, pause, resume, start, status, statusButton, stop } from './run.js';
 import { settings, settingsButtons, settingsPending } from './settings.js';
@@ -15,6 +17,8 @@ const SUBCOMMANDS: Record<string, Handler> = {
   resume,
   move,
   status,
+  report,
+  digest,
 };
 
 export async function training(ctx: BotContext): Promise<void> {
@@ -30,6 +34,7 @@ export const trainingButtons: Record<string, ButtonHandler> = {
   ...settingsButtons,
   't.st': statusButton,
   't.done': doneButton,
+  't.nudge': nudgeButton,
 };
 
 export const trainingPending: Record<string, PendingHandler> = {
