@@ -24,6 +24,9 @@ import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
 import { PgPortalStore, type PgStoreOptions } from './store/pg/store.js';
 import { FileInbox } from './store/inbox.js';
+import { PgBucket } from './store/pg/bucket.js';
+import { PgInbox } from './store/pg/inbox.js';
+import { Leases } from './store/pg/leases.js';
 import type { PortalStore } from './store/types.js';
 
 export interface RuntimeOptions {
@@ -69,6 +72,12 @@ export interface RuntimeOptions {
    * picture they were written for; the training tests turn them on). On unless told.
    */
   trainingDefaults?: boolean;
+  /**
+   * With PostgreSQL, any number of instances share the portals (README "Several instances"): how long
+   * a lease lasts (a dead instance's work moves after it; default 30 s), how often the inbox table is
+   * swept for queues nobody handles (default 5 s), this instance's name in the lease rows.
+   */
+  instances?: { leaseTtlMs?: number; sweepMs?: number; holder?: string };
 }
 
 export interface Runtime {
@@ -87,12 +96,23 @@ export interface Runtime {
    * every stored bot to the current way in (webhook ↔ fetch) and starts the pollers of fetch-mode portals.
    */
   start(): Promise<void>;
+  /** Resolves when nothing received is left to handle here (tests settle with it). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function createRuntime(o: RuntimeOptions): Runtime {
   const ownPg = !o.store && o.database ? new PgPortalStore(o.database) : null;
   const store = o.store ?? ownPg ?? new FilePortalStore(o.dataDir);
+  // PostgreSQL: the inbox, the leases and the rate-limit buckets live there too, so instances can share the portals.
+  const pgStore = store instanceof PgPortalStore ? store : null;
+  const leases = pgStore
+    ? new Leases(pgStore.pool, {
+        ...(o.instances?.leaseTtlMs !== undefined ? { ttlMs: o.instances.leaseTtlMs } : {}),
+        ...(o.instances?.holder ? { holder: o.instances.holder } : {}),
+      })
+    : null;
+  const standbyMs = leases ? Math.max(50, Math.floor(leases.ttlMs / 3)) : 0;
   // The app's pino logger (with token redaction) is shared by the bot's own log lines.
   let log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const logProxy: Logger = {
@@ -109,6 +129,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     oauthUrl: o.oauthUrl,
     ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
     ...(o.retryBudgetMs !== undefined ? { retryBudgetMs: o.retryBudgetMs } : {}),
+    ...(pgStore ? { sharedBucket: (memberId: string, rl: { burst: number; drainPerSec: number }) => new PgBucket(pgStore.pool, memberId, rl.burst, rl.drainPerSec) } : {}),
   });
   const onePortal = o.webhook ? parseInboundWebhook(o.webhook.url) : null;
   // Created before the bot (which tells it about registrations) and filled with the bot after.
@@ -123,6 +144,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         log: logProxy,
         ...(o.pollerTimers ? { timers: o.pollerTimers } : {}),
         ...(o.pollerPace ? { pace: o.pollerPace } : {}),
+        ...(leases
+          ? { lease: { take: () => leases.take(`poll:${memberId}`), holds: () => leases.holds(`poll:${memberId}`), standbyMs } }
+          : {}),
         ...extra,
       }),
   );
@@ -141,8 +165,20 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       else void pollers.stop(inst.memberId);
     },
   });
-  const inbox = o.inbox === false ? null : new FileInbox(o.dataDir);
-  const intake = new Intake({ bot, store, inbox, log: logProxy });
+  const inbox = o.inbox === false || pgStore ? null : new FileInbox(o.dataDir);
+  const intake = new Intake({
+    bot,
+    store,
+    inbox,
+    log: logProxy,
+    ...(pgStore && leases && o.inbox !== false
+      ? { shared: { inbox: new PgInbox(pgStore.pool), leases, ...(o.instances?.sweepMs ? { sweepMs: o.instances.sweepMs } : {}) } }
+      : {}),
+  });
+  if (leases) {
+    leases.start((e) => logProxy.warn({ err: describe(e) }, 'leases could not be renewed now'));
+    intake.startSweep();
+  }
   const app = buildApp({ bot, store, intake, logger: loggerOptions(o.logLevel) });
   let botToken: string | null = null;
   if (onePortal) {
@@ -174,6 +210,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     now: () => bot.now(),
     ...(typeof o.schedule === 'object' ? { intervalMs: o.schedule.intervalMs } : {}),
     ...(o.memberSync !== undefined ? { memberSync: o.memberSync } : {}),
+    // Several instances: the holder of the scheduler lease ticks; the others ask again every third of its life.
+    ...(leases ? { lead: () => leases.take('scheduler'), leadRetryMs: standbyMs } : {}),
   });
 
   /** Registers the bot again if the way in changed; leaving fetch mode first reads what is still queued. */
@@ -283,11 +321,18 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       }
       if (o.schedule) scheduler.start();
     },
+    async idle() {
+      await intake.settled();
+      await bot.idle();
+      await intake.settled();
+    },
     async close() {
       await scheduler.stop();
       await pollers.stopAll();
       await app.close();
+      await intake.stop();
       await bot.idle();
+      await leases?.stop();
       await inbox?.close();
       await ownPg?.close();
     },
