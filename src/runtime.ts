@@ -25,7 +25,7 @@ import { FilePortalStore } from './store/file.js';
 import { PgPortalStore, type PgStoreOptions } from './store/pg/store.js';
 import { FileInbox } from './store/inbox.js';
 import { PgBucket } from './store/pg/bucket.js';
-import { PgInbox } from './store/pg/inbox.js';
+import { fetchModePortals, PgInbox } from './store/pg/inbox.js';
 import { Leases } from './store/pg/leases.js';
 import type { PortalStore } from './store/types.js';
 
@@ -179,6 +179,16 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     leases.start((e) => logProxy.warn({ err: describe(e) }, 'leases could not be renewed now'));
     intake.startSweep();
   }
+  // Several instances: a portal installed (or moved to fetch mode) through another instance gets a
+  // poller here too, on standby until this instance holds its lease.
+  let adopter: ReturnType<typeof setInterval> | null = null;
+  const adoptPollers = () => {
+    if (!pgStore || onePortal || bot.deps.eventsUrl) return;
+    void fetchModePortals(pgStore.pool).then(
+      (ids) => ids.forEach((m) => pollers.ensure(m)),
+      (e: unknown) => logProxy.warn({ err: describe(e) }, 'could not list the fetch-mode portals'),
+    );
+  };
   const app = buildApp({ bot, store, intake, logger: loggerOptions(o.logLevel) });
   let botToken: string | null = null;
   if (onePortal) {
@@ -320,6 +330,10 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         );
       }
       if (o.schedule) scheduler.start();
+      if (pgStore && !adopter) {
+        adopter = setInterval(adoptPollers, Math.max(1_000, standbyMs));
+        adopter.unref?.();
+      }
     },
     async idle() {
       await intake.settled();
@@ -327,6 +341,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await intake.settled();
     },
     async close() {
+      if (adopter) clearInterval(adopter);
+      adopter = null;
       await scheduler.stop();
       await pollers.stopAll();
       await app.close();

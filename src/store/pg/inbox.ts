@@ -57,3 +57,11 @@ export class PgInbox {
     return r.rows.map((x) => x.member_id);
   }
 }
+
+/** Application portals in fetch mode with a bot: every instance keeps a poller for each (one polls, at the lease holder). */
+export async function fetchModePortals(pool: pg.Pool): Promise<string[]> {
+  const r = await pool.query<{ member_id: string }>(
+    `SELECT member_id FROM portals WHERE status = 'active' AND event_mode = 'fetch' AND bot_id IS NOT NULL AND auth = 'oauth'`,
+  );
+  return r.rows.map((x) => x.member_id);
+}
