@@ -1,6 +1,7 @@
 // The real bot as a child process (as `npm start` runs it) in webhook mode, over one DATA_DIR across
 // SIGKILL restarts, with portals of the emulator installed into it: for the crash tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -167,3 +168,37 @@ export function killOnce(emu: Emulator, bot: { child: ChildProcess | null }, whe
   });
   return { fired: () => fired };
 }
+
+/** A load balancer: requests alternate between the instances; one that refuses the connection is skipped. */
+export async function roundRobin(targets: () => string[]): Promise<{ url: string; server: Server; counts: number[] }> {
+  const port = await freePort();
+  const counts = [0, 0];
+  let next = 0;
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const list = targets();
+      const first = next++ % list.length;
+      const attempt = (i: number) => {
+        if (i >= list.length) {
+          res.writeHead(502).end();
+          return;
+        }
+        const k = (first + i) % list.length;
+        const out = request(`${list[k]}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+          counts[k]!++;
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        out.on('error', () => (res.headersSent ? res.destroy() : attempt(i + 1)));
+        out.end(body);
+      };
+      attempt(0);
+    });
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}`, server, counts };
+}
+

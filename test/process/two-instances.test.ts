@@ -2,7 +2,7 @@
 // round-robin balancer. Every event handled once and in order per portal, one instance SIGKILLed
 // mid-burst: nothing acknowledged lost, the other takes over the inbox queues, the scheduled work
 // and (fetch mode) the polling within the lease time, nothing sent twice, the portal's limit kept.
-import { createServer, request, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../src/sandbox/emulator/index.js';
 import { quoteIdent } from '../../src/store/pg/store.js';
 import { freshSchema, PG_SKIP, testDatabaseUrl, type TestSchema } from '../helpers/pg.js';
-import { botProcess, freePort, quiet, type Side } from './bot-process.js';
+import { botProcess, quiet, roundRobin, type Side } from './bot-process.js';
 
 const url = testDatabaseUrl();
 /** The portal's limit in the emulator and as the bots pace themselves: two private buckets would send twice it. */
@@ -19,39 +19,6 @@ const LIMIT = { burst: 20, drainPerSec: 10 };
 const LEASE_MS = 3_000;
 
 type Bot = Awaited<ReturnType<typeof botProcess>>;
-
-/** A load balancer: requests alternate between the instances; one that refuses the connection is skipped. */
-async function roundRobin(targets: () => string[]): Promise<{ url: string; server: Server; counts: number[] }> {
-  const port = await freePort();
-  const counts = [0, 0];
-  let next = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const list = targets();
-      const first = next++ % list.length;
-      const attempt = (i: number) => {
-        if (i >= list.length) {
-          res.writeHead(502).end();
-          return;
-        }
-        const k = (first + i) % list.length;
-        const out = request(`${list[k]}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
-          counts[k]!++;
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        out.on('error', () => (res.headersSent ? res.destroy() : attempt(i + 1)));
-        out.end(body);
-      };
-      attempt(0);
-    });
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${port}`, server, counts };
-}
 
 async function leaseHolder(schema: TestSchema, name: string): Promise<string | null> {
   const c = new pg.Client({ connectionString: schema.url });
