@@ -24,9 +24,7 @@ import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
 import { PgPortalStore, type PgStoreOptions } from './store/pg/store.js';
 import { FileInbox } from './store/inbox.js';
-import { PgBucket } from './store/pg/bucket.js';
-import { fetchModePortals, PgInbox } from './store/pg/inbox.js';
-import { Leases } from './store/pg/leases.js';
+import { sharedWork, type InstancesOptions } from './instances.js';
 import type { PortalStore } from './store/types.js';
 
 export interface RuntimeOptions {
@@ -77,7 +75,7 @@ export interface RuntimeOptions {
    * a lease lasts (a dead instance's work moves after it; default 30 s), how often the inbox table is
    * swept for queues nobody handles (default 5 s), this instance's name in the lease rows.
    */
-  instances?: { leaseTtlMs?: number; sweepMs?: number; holder?: string };
+  instances?: InstancesOptions;
 }
 
 export interface Runtime {
@@ -104,15 +102,6 @@ export interface Runtime {
 export function createRuntime(o: RuntimeOptions): Runtime {
   const ownPg = !o.store && o.database ? new PgPortalStore(o.database) : null;
   const store = o.store ?? ownPg ?? new FilePortalStore(o.dataDir);
-  // PostgreSQL: the inbox, the leases and the rate-limit buckets live there too, so instances can share the portals.
-  const pgStore = store instanceof PgPortalStore ? store : null;
-  const leases = pgStore
-    ? new Leases(pgStore.pool, {
-        ...(o.instances?.leaseTtlMs !== undefined ? { ttlMs: o.instances.leaseTtlMs } : {}),
-        ...(o.instances?.holder ? { holder: o.instances.holder } : {}),
-      })
-    : null;
-  const standbyMs = leases ? Math.max(50, Math.floor(leases.ttlMs / 3)) : 0;
   // The app's pino logger (with token redaction) is shared by the bot's own log lines.
   let log: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
   const logProxy: Logger = {
@@ -121,6 +110,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     warn: (obj, msg) => log.warn(obj, msg),
     error: (obj, msg) => log.error(obj, msg),
   };
+  // PostgreSQL: the inbox, the leases and the rate-limit buckets live there too, so instances can share the portals.
+  const shared = sharedWork(store, o.instances, logProxy);
   const gateway = new PortalGateway({
     store,
     log: logProxy,
@@ -129,7 +120,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     oauthUrl: o.oauthUrl,
     ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
     ...(o.retryBudgetMs !== undefined ? { retryBudgetMs: o.retryBudgetMs } : {}),
-    ...(pgStore ? { sharedBucket: (memberId: string, rl: { burst: number; drainPerSec: number }) => new PgBucket(pgStore.pool, memberId, rl.burst, rl.drainPerSec) } : {}),
+    ...(shared ? { sharedBucket: shared.bucket } : {}),
   });
   const onePortal = o.webhook ? parseInboundWebhook(o.webhook.url) : null;
   // Created before the bot (which tells it about registrations) and filled with the bot after.
@@ -144,9 +135,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         log: logProxy,
         ...(o.pollerTimers ? { timers: o.pollerTimers } : {}),
         ...(o.pollerPace ? { pace: o.pollerPace } : {}),
-        ...(leases
-          ? { lease: { take: () => leases.take(`poll:${memberId}`), holds: () => leases.holds(`poll:${memberId}`), standbyMs } }
-          : {}),
+        ...(shared ? { lease: shared.pollLease(memberId) } : {}),
         ...extra,
       }),
   );
@@ -165,30 +154,15 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       else void pollers.stop(inst.memberId);
     },
   });
-  const inbox = o.inbox === false || pgStore ? null : new FileInbox(o.dataDir);
+  const inbox = o.inbox === false || shared ? null : new FileInbox(o.dataDir);
   const intake = new Intake({
     bot,
     store,
     inbox,
     log: logProxy,
-    ...(pgStore && leases && o.inbox !== false
-      ? { shared: { inbox: new PgInbox(pgStore.pool), leases, ...(o.instances?.sweepMs ? { sweepMs: o.instances.sweepMs } : {}) } }
-      : {}),
+    ...(shared && o.inbox !== false ? { shared: { inbox: shared.inbox, leases: shared.leases, ...(shared.sweepMs ? { sweepMs: shared.sweepMs } : {}) } } : {}),
   });
-  if (leases) {
-    leases.start((e) => logProxy.warn({ err: describe(e) }, 'leases could not be renewed now'));
-    intake.startSweep();
-  }
-  // Several instances: a portal installed (or moved to fetch mode) through another instance gets a
-  // poller here too, on standby until this instance holds its lease.
-  let adopter: ReturnType<typeof setInterval> | null = null;
-  const adoptPollers = () => {
-    if (!pgStore || onePortal || bot.deps.eventsUrl) return;
-    void fetchModePortals(pgStore.pool).then(
-      (ids) => ids.forEach((m) => pollers.ensure(m)),
-      (e: unknown) => logProxy.warn({ err: describe(e) }, 'could not list the fetch-mode portals'),
-    );
-  };
+  if (shared) intake.startSweep();
   const app = buildApp({ bot, store, intake, logger: loggerOptions(o.logLevel) });
   let botToken: string | null = null;
   if (onePortal) {
@@ -221,7 +195,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     ...(typeof o.schedule === 'object' ? { intervalMs: o.schedule.intervalMs } : {}),
     ...(o.memberSync !== undefined ? { memberSync: o.memberSync } : {}),
     // Several instances: the holder of the scheduler lease ticks; the others ask again every third of its life.
-    ...(leases ? { lead: () => leases.take('scheduler'), leadRetryMs: standbyMs } : {}),
+    ...(shared ? { lead: shared.lead, leadRetryMs: shared.standbyMs } : {}),
   });
 
   /** Registers the bot again if the way in changed; leaving fetch mode first reads what is still queued. */
@@ -330,10 +304,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         );
       }
       if (o.schedule) scheduler.start();
-      if (pgStore && !adopter) {
-        adopter = setInterval(adoptPollers, Math.max(1_000, standbyMs));
-        adopter.unref?.();
-      }
+      // A portal installed (or moved to fetch mode) through another instance gets a poller here too, on standby.
+      if (shared && !onePortal && !bot.deps.eventsUrl) shared.watchFetchPortals((m) => pollers.ensure(m));
     },
     async idle() {
       await intake.settled();
@@ -341,14 +313,12 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       await intake.settled();
     },
     async close() {
-      if (adopter) clearInterval(adopter);
-      adopter = null;
       await scheduler.stop();
       await pollers.stopAll();
       await app.close();
       await intake.stop();
       await bot.idle();
-      await leases?.stop();
+      await shared?.stop();
       await inbox?.close();
       await ownPg?.close();
     },
