@@ -87,7 +87,8 @@ export async function run(): Promise<Record<string, number | string>> {
       d.courses = courses;
     });
     const data = await w.data();
-    const fileBytes = (await stat(join(w.dataDir, 'portals', fileNameFor(w.memberId)))).size;
+    // No file with PostgreSQL (bench/scale.ts runs this on both stores).
+    const fileBytes = (await stat(join(w.dataDir, 'portals', fileNameFor(w.memberId))).catch(() => ({ size: 0 }))).size;
 
     // Pure rule over the whole portal: what "my courses" computes for one person.
     const askers = [...new Set(data.groups.flatMap((g) => g.members.filter((m) => m.status === 'member').map((m) => m.userId)))]

@@ -39,6 +39,23 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must look like postgres://user:password@host:5432/database')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  // The schema the tables are in (default: the server's search_path, usually public).
+  DATABASE_SCHEMA: z
+    .string()
+    .trim()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain lower-case name, e.g. study_groups')
+    .optional(),
+  // Several instances on one database: a dead instance's work moves to another after this (ms).
+  LEASE_TTL_MS: z.coerce.number().int().min(1_000).max(60_000).default(30_000),
+  // How often each instance looks for inbox queues nobody handles (ms).
+  INBOX_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  // This instance's name in the lease rows (default: host name and process id).
+  INSTANCE_NAME: z.string().trim().regex(/^[\w.:-]{1,100}$/, 'letters, digits, . : - _ only').optional(),
+  // The portal's REST limit as the bot paces itself (bitrix24-api.md: 50 and 2/s; Enterprise 250 and 5/s).
+  B24_RATE_BURST: z.coerce.number().int().min(1).max(10_000).default(50),
+  B24_RATE_PER_SEC: z.coerce.number().min(0.1).max(10_000).default(2),
+  // The scheduler's tick (announcements, reminders, membership sync), ms.
+  SCHEDULE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
 });
 
 export type Mode = 'application' | 'webhook' | 'sandbox';
@@ -59,7 +76,13 @@ export interface Config {
   logLevel: string;
   sandboxPort: number;
   /** PostgreSQL store (absent: one JSON file per portal under dataDir). */
-  database: { url: string; poolSize: number } | undefined;
+  database: { url: string; poolSize: number; schema?: string } | undefined;
+  /** Several instances on one database (runtime.ts `instances`). */
+  leaseTtlMs: number;
+  inboxSweepMs: number;
+  scheduleIntervalMs: number;
+  instanceName: string | undefined;
+  rateLimit: { burst: number; drainPerSec: number };
   /** application: OAuth app installed into portals; webhook: one portal via an inbound webhook; sandbox: the built-in emulator. */
   mode: Mode;
 }
@@ -107,7 +130,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // The sandbox is a console demo: request lines at info would bury its banner. An explicit LOG_LEVEL still wins.
     logLevel: e.LOG_LEVEL ?? (mode === 'sandbox' ? 'warn' : 'info'),
     sandboxPort: e.SANDBOX_PORT,
-    database: e.DATABASE_URL ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : undefined,
+    database: e.DATABASE_URL
+      ? { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, ...(e.DATABASE_SCHEMA ? { schema: e.DATABASE_SCHEMA } : {}) }
+      : undefined,
+    leaseTtlMs: e.LEASE_TTL_MS,
+    inboxSweepMs: e.INBOX_SWEEP_MS,
+    scheduleIntervalMs: e.SCHEDULE_INTERVAL_MS,
+    instanceName: e.INSTANCE_NAME,
+    rateLimit: { burst: e.B24_RATE_BURST, drainPerSec: e.B24_RATE_PER_SEC },
     mode,
   };
 }

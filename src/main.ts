@@ -1,4 +1,5 @@
 // Composition root: config → runtime → listen (or the sandbox when no portal is configured); graceful close.
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from './config.js';
 import { ONE_PORTAL_EVENTS_PATH } from './bot/webhook-portal.js';
 import { REQUIRED_SCOPES } from './handlers/manifest.js';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const eventsPath = onePortal ? ONE_PORTAL_EVENTS_PATH : '/bitrix/events';
   // PostgreSQL: the schema is brought up to date before anything reads it.
   if (config.database) {
-    const applied = await migrate({ url: config.database.url });
+    const applied = await migrate({ url: config.database.url, ...(config.database.schema ? { schema: config.database.schema } : {}) });
     if (applied.length) console.log(`Database migrations applied: ${applied.join(', ')}`);
   }
   const rt = createRuntime({
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     oauthUrl: config.oauthUrl,
     defaultLang: config.botLang,
     logLevel: config.logLevel,
-    schedule: true,
+    schedule: { intervalMs: config.scheduleIntervalMs },
+    instances: { leaseTtlMs: config.leaseTtlMs, sweepMs: config.inboxSweepMs, holder: config.instanceName ?? `${hostname()}:${process.pid}` },
+    rateLimit: config.rateLimit,
     ...(onePortal ? { webhook: { url: onePortal, ...(config.botToken ? { botToken: config.botToken } : {}) }, adminIds: config.adminIds } : {}),
   });
   const listening = await rt.app.listen({ port: config.port, host: config.host });

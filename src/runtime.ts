@@ -24,6 +24,7 @@ import type { Lang } from './i18n/index.js';
 import { FilePortalStore } from './store/file.js';
 import { PgPortalStore, type PgStoreOptions } from './store/pg/store.js';
 import { FileInbox } from './store/inbox.js';
+import { sharedWork, type InstancesOptions } from './instances.js';
 import type { PortalStore } from './store/types.js';
 
 export interface RuntimeOptions {
@@ -69,6 +70,12 @@ export interface RuntimeOptions {
    * picture they were written for; the training tests turn them on). On unless told.
    */
   trainingDefaults?: boolean;
+  /**
+   * With PostgreSQL, any number of instances share the portals (README "Several instances"): how long
+   * a lease lasts (a dead instance's work moves after it; default 30 s), how often the inbox table is
+   * swept for queues nobody handles (default 5 s), this instance's name in the lease rows.
+   */
+  instances?: InstancesOptions;
 }
 
 export interface Runtime {
@@ -87,6 +94,8 @@ export interface Runtime {
    * every stored bot to the current way in (webhook ↔ fetch) and starts the pollers of fetch-mode portals.
    */
   start(): Promise<void>;
+  /** Resolves when nothing received is left to handle here (tests settle with it). */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,6 +110,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     warn: (obj, msg) => log.warn(obj, msg),
     error: (obj, msg) => log.error(obj, msg),
   };
+  // PostgreSQL: the inbox, the leases and the rate-limit buckets live there too, so instances can share the portals.
+  const shared = sharedWork(store, o.instances, logProxy);
   const gateway = new PortalGateway({
     store,
     log: logProxy,
@@ -109,6 +120,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     oauthUrl: o.oauthUrl,
     ...(o.rateLimit ? { rateLimit: o.rateLimit } : {}),
     ...(o.retryBudgetMs !== undefined ? { retryBudgetMs: o.retryBudgetMs } : {}),
+    ...(shared ? { sharedBucket: shared.bucket } : {}),
   });
   const onePortal = o.webhook ? parseInboundWebhook(o.webhook.url) : null;
   // Created before the bot (which tells it about registrations) and filled with the bot after.
@@ -123,6 +135,7 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         log: logProxy,
         ...(o.pollerTimers ? { timers: o.pollerTimers } : {}),
         ...(o.pollerPace ? { pace: o.pollerPace } : {}),
+        ...(shared ? { lease: shared.pollLease(memberId) } : {}),
         ...extra,
       }),
   );
@@ -141,8 +154,15 @@ export function createRuntime(o: RuntimeOptions): Runtime {
       else void pollers.stop(inst.memberId);
     },
   });
-  const inbox = o.inbox === false ? null : new FileInbox(o.dataDir);
-  const intake = new Intake({ bot, store, inbox, log: logProxy });
+  const inbox = o.inbox === false || shared ? null : new FileInbox(o.dataDir);
+  const intake = new Intake({
+    bot,
+    store,
+    inbox,
+    log: logProxy,
+    ...(shared && o.inbox !== false ? { shared: { inbox: shared.inbox, leases: shared.leases, ...(shared.sweepMs ? { sweepMs: shared.sweepMs } : {}) } } : {}),
+  });
+  if (shared) intake.startSweep();
   const app = buildApp({ bot, store, intake, logger: loggerOptions(o.logLevel) });
   let botToken: string | null = null;
   if (onePortal) {
@@ -174,6 +194,8 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     now: () => bot.now(),
     ...(typeof o.schedule === 'object' ? { intervalMs: o.schedule.intervalMs } : {}),
     ...(o.memberSync !== undefined ? { memberSync: o.memberSync } : {}),
+    // Several instances: the holder of the scheduler lease ticks; the others ask again every third of its life.
+    ...(shared ? { lead: shared.lead, leadRetryMs: shared.standbyMs } : {}),
   });
 
   /** Registers the bot again if the way in changed; leaving fetch mode first reads what is still queued. */
@@ -282,12 +304,21 @@ export function createRuntime(o: RuntimeOptions): Runtime {
         );
       }
       if (o.schedule) scheduler.start();
+      // A portal installed (or moved to fetch mode) through another instance gets a poller here too, on standby.
+      if (shared && !onePortal && !bot.deps.eventsUrl) shared.watchFetchPortals((m) => pollers.ensure(m));
+    },
+    async idle() {
+      await intake.settled();
+      await bot.idle();
+      await intake.settled();
     },
     async close() {
       await scheduler.stop();
       await pollers.stopAll();
       await app.close();
+      await intake.stop();
       await bot.idle();
+      await shared?.stop();
       await inbox?.close();
       await ownPg?.close();
     },

@@ -1,5 +1,7 @@
 // Webhook events from verification to handling: kept on disk before the 200, handled in order per portal, replayed after a crash.
 import type { FileInbox, InboxEntry } from '../store/inbox.js';
+import type { PgInbox } from '../store/pg/inbox.js';
+import type { Leases } from '../store/pg/leases.js';
 import type { PortalStore } from '../store/types.js';
 import { describe, type Bot } from './bot.js';
 import { EventShapeError, authSchema, envelopeSchema, normalizeEvent } from './events.js';
@@ -12,6 +14,12 @@ export interface IntakeDeps {
   /** null: events are kept in memory only (what the bot did before the inbox; `npm run bench -- intake` compares). */
   inbox: FileInbox | null;
   log: Logger;
+  /**
+   * PostgreSQL (several instances): events go to the inbox table instead, and a portal's queue is
+   * handled by whichever instance holds its `inbox:<member_id>` lease; `sweepMs` is how often each
+   * instance looks for queues nobody handles (an instance that died). Takes the place of `inbox`.
+   */
+  shared?: { inbox: PgInbox; leases: Leases; sweepMs?: number };
 }
 
 /** The event could not be kept (a full disk): it must not be acknowledged. */
@@ -20,6 +28,14 @@ export class IntakeUnavailable extends Error {}
 export class Intake {
   private readonly opened = new Map<string, Promise<void>>();
 
+  /** Shared inbox: portals whose queue this instance is working through, and those kicked meanwhile. */
+  private readonly draining = new Set<string>();
+  private readonly kicked = new Set<string>();
+  /** Shared inbox: the last seq handled here per portal (events dropped unrecorded move no inbox_done). */
+  private readonly cursor = new Map<string, number>();
+  private sweeper: ReturnType<typeof setInterval> | null = null;
+  private sweeping: Promise<void> | null = null;
+
   constructor(private readonly deps: IntakeDeps) {}
 
   /**
@@ -27,6 +43,17 @@ export class Intake {
    * rejects with IntakeUnavailable if it could not be written, and then nothing of it is handled.
    */
   async accept(memberId: string, type: InboxEntry['type'], body: string): Promise<void> {
+    const shared = this.deps.shared;
+    if (shared) {
+      try {
+        await shared.inbox.append(memberId, type, body);
+      } catch (e) {
+        this.deps.log.error({ memberId, err: describe(e) }, 'EVENT NOT KEPT: the inbox table could not be written; answered 503');
+        throw new IntakeUnavailable('the inbox could not be written');
+      }
+      this.kick(memberId);
+      return;
+    }
     const inbox = this.deps.inbox;
     if (!inbox) {
       this.deps.bot.enqueueTask(memberId, () => this.handle(memberId, { seq: 0, type, body }));
@@ -102,8 +129,96 @@ export class Intake {
     await inbox.handled(memberId, entry.seq).catch((e: unknown) => log.warn({ memberId, err: describe(e) }, 'inbox: compaction failed'));
   }
 
+  /** Shared inbox: works through the portal's queue here unless another instance holds it. Never throws. */
+  kick(memberId: string): void {
+    if (this.draining.has(memberId)) {
+      // The loop running now looks again before it lets go.
+      this.kicked.add(memberId);
+      return;
+    }
+    this.draining.add(memberId);
+    void (async () => {
+      try {
+        do {
+          this.kicked.delete(memberId);
+          await this.drain(memberId);
+        } while (this.kicked.has(memberId));
+      } catch (e) {
+        // The database is away: the sweep tries again.
+        this.deps.log.warn({ memberId, err: describe(e) }, 'inbox: the shared queue could not be worked through now');
+      } finally {
+        this.draining.delete(memberId);
+        this.kicked.delete(memberId);
+      }
+    })();
+  }
+
+  /**
+   * Takes the portal's lease, handles what waits in order, lets go, and looks once more: an event
+   * appended by another instance while this one held the lease (its own kick found the lease taken)
+   * is committed before that kick, so before the release, so this look finds it.
+   */
+  private async drain(memberId: string): Promise<void> {
+    const { inbox, leases } = this.deps.shared!;
+    const name = `inbox:${memberId}`;
+    for (;;) {
+      if (!(await leases.take(name))) return;
+      const done = (await this.deps.store.get(memberId))?.inboxDone ?? 0;
+      let seq = Math.max(done, this.cursor.get(memberId) ?? 0);
+      for (;;) {
+        const batch = await inbox.after(memberId, seq);
+        if (batch.length === 0) break;
+        for (const entry of batch) {
+          // Lost (the renewal failed): another instance may go on from here; this one stops.
+          if (!leases.holds(name)) return;
+          await new Promise<void>((resolve) => this.deps.bot.enqueueTask(memberId, () => this.handle(memberId, entry).finally(resolve)));
+          seq = entry.seq;
+          this.cursor.set(memberId, seq);
+        }
+      }
+      if (seq > 0) await inbox.prune(memberId, seq);
+      await leases.release(name);
+      if ((await inbox.after(memberId, seq, 1)).length === 0) return;
+    }
+  }
+
+  /** Shared inbox: every few seconds, the queues nobody is working through are taken up here. */
+  startSweep(): void {
+    const shared = this.deps.shared;
+    if (!shared || this.sweeper) return;
+    this.sweeper = setInterval(() => void this.sweep(), shared.sweepMs ?? 5_000);
+    this.sweeper.unref?.();
+  }
+
+  sweep(): Promise<void> {
+    const shared = this.deps.shared;
+    if (!shared) return Promise.resolve();
+    this.sweeping ??= shared.inbox
+      .waiting(shared.leases.holder)
+      .then((portals) => {
+        for (const memberId of portals) this.kick(memberId);
+      })
+      .catch((e: unknown) => this.deps.log.warn({ err: describe(e) }, 'inbox: the sweep could not read the database'))
+      .finally(() => {
+        this.sweeping = null;
+      });
+    return this.sweeping;
+  }
+
+  /** Waits for the queues being worked through here (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.draining.size > 0 || this.sweeping) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+    await this.settled();
+  }
+
   /** On start: every portal's inbox is opened and what it still holds is handled. */
   async recoverAll(): Promise<void> {
+    if (this.deps.shared) return this.sweep();
     for (const memberId of await this.deps.store.list()) {
       await this.recover(memberId).catch((e: unknown) => this.deps.log.error({ memberId, err: describe(e) }, 'inbox: could not be read'));
     }

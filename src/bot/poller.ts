@@ -91,7 +91,19 @@ function readPage(raw: unknown, limit: number): { events: z.infer<typeof eventsS
 export type Cycle =
   | { kind: 'page'; events: number; hasMore: boolean; retry: boolean }
   | { kind: 'error'; code: string }
-  | { kind: 'stop'; reason: string };
+  | { kind: 'stop'; reason: string }
+  /** Another instance polls this portal now (it holds the lease): this one waits to take over. */
+  | { kind: 'standby' };
+
+/** Several instances: one polls a portal at a time, the holder of its lease (store/pg/leases.ts). */
+export interface PollLease {
+  /** Takes or renews the lease; false while another instance holds it. */
+  take(): Promise<boolean>;
+  /** Still ours (checked before each event of a page). */
+  holds(): boolean;
+  /** How soon an instance on standby asks again. */
+  standbyMs: number;
+}
 
 export interface PollerDeps {
   memberId: string;
@@ -108,6 +120,8 @@ export interface PollerDeps {
    * the switch are not stranded. The offset is still kept in `fetchOffset` while it runs.
    */
   afterSwitch?: boolean;
+  /** Absent: this process is the only one polling the portal. */
+  lease?: PollLease;
 }
 
 /**
@@ -216,6 +230,7 @@ export class FetchPoller {
   /** The next pause: about 2 s while busy, growing while idle, exponential after errors (bot doc 6.3). */
   pauseAfter(c: Cycle): number {
     const p = this.pace;
+    if (c.kind === 'standby') return this.deps.lease?.standbyMs ?? p.idleMaxMs;
     if (c.kind === 'error' || (c.kind === 'page' && c.retry)) {
       this.errorsInRow++;
       this.idleDelay = 0;
@@ -241,7 +256,10 @@ export class FetchPoller {
     if (inst.eventMode !== 'fetch' && !this.deps.afterSwitch) return { kind: 'stop', reason: 'bot is in webhook mode' };
     const botId = inst.botId;
     if (!botId) return { kind: 'stop', reason: 'bot deleted' };
-    const offset = data.fetchOffset;
+    const lease = this.deps.afterSwitch ? undefined : this.deps.lease;
+    if (lease && !(await lease.take())) return { kind: 'standby' };
+    // Read after the lease: the instance that polled before may have moved it.
+    const offset = lease ? ((await store.get(memberId))?.fetchOffset ?? null) : data.fetchOffset;
 
     let page: Exclude<ReturnType<typeof readPage>, string>;
     try {
@@ -265,6 +283,8 @@ export class FetchPoller {
     let ackUpTo = page.nextOffset ?? offset ?? 0;
     let retry = false;
     for (const raw of page.events) {
+      // The lease ran out (a renewal failed): the instance that takes over reads from the saved offset.
+      if (lease && !lease.holds()) return { kind: 'standby' };
       let ev: BotEvent;
       try {
         ev = normalizeEvent(raw.type, raw.data, memberId, undefined, raw.eventId);

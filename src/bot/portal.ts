@@ -59,8 +59,18 @@ export interface RestClient {
 
 export const BATCH_LIMIT = 50;
 
+/** What paces a portal's requests: this process's LeakyBucket, or one shared by every instance (store/pg/bucket.ts). */
+export interface RateBucket {
+  /** Waits until one more request fits under the portal's limit, then counts it. */
+  take(): Promise<void>;
+  /** How full the bucket is, 0…1. */
+  load(): number;
+  /** The portal said we were over. */
+  fill(): void;
+}
+
 /** Our own leaky bucket per portal, shared by the installation's client and every user's client. */
-export class LeakyBucket {
+export class LeakyBucket implements RateBucket {
   private level = 0;
   private last = Date.now();
   constructor(
@@ -188,6 +198,11 @@ export interface GatewayOptions {
   /** How long a call may wait for a method blocked by OPERATION_TIME_LIMIT (default OPERATING_WAIT_CAP_MS). */
   operatingWaitCapMs?: number;
   timeoutMs?: number;
+  /**
+   * Several instances on one database: the portal's bucket kept there, so all of them together stay
+   * within the limit. Absent: a bucket in this process's memory.
+   */
+  sharedBucket?: (memberId: string, limit: { burst: number; drainPerSec: number }) => RateBucket;
 }
 
 const RETRY_CODES = new Set(['QUERY_LIMIT_EXCEEDED', 'OPERATION_TIME_LIMIT', 'OVERLOAD_LIMIT']);
@@ -269,7 +284,7 @@ abstract class PoliteRestClient implements RestClient {
   private readonly operatingWaitCapMs: number;
 
   constructor(
-    private readonly bucket: LeakyBucket,
+    private readonly bucket: RateBucket,
     private readonly retryBudgetMs: number,
     opts: PoliteOptions = {},
   ) {
@@ -357,7 +372,7 @@ class SdkRestClient extends PoliteRestClient {
   private readonly b24: B24OAuth;
 
   constructor(
-    bucket: LeakyBucket,
+    bucket: RateBucket,
     tokens: TokenState,
     identity: { memberId: string; domain: string; userId: number; applicationToken: string },
     refresh: (() => Promise<TokenState>) | null,
@@ -445,7 +460,7 @@ export class WebhookRestClient extends PoliteRestClient {
   private readonly base: string;
 
   constructor(
-    bucket: LeakyBucket,
+    bucket: RateBucket,
     webhookUrl: string,
     private readonly botToken: string,
     retryBudgetMs: number,
@@ -506,7 +521,7 @@ export class WebhookRestClient extends PoliteRestClient {
 
 /** Hands out REST clients per portal: the installation's (stored tokens) and acting users' (event tokens). */
 export class PortalGateway {
-  private readonly buckets = new Map<string, LeakyBucket>();
+  private readonly buckets = new Map<string, RateBucket>();
   private readonly operatingClocks = new Map<string, OperatingClock>();
   private readonly appClients = new Map<string, { client: RestClient; accessToken: string }>();
   private readonly webhookClients = new Map<string, RestClient>();
@@ -516,11 +531,11 @@ export class PortalGateway {
 
   constructor(private readonly opts: GatewayOptions) {}
 
-  bucket(memberId: string): LeakyBucket {
+  bucket(memberId: string): RateBucket {
     let b = this.buckets.get(memberId);
     if (!b) {
       const rl = this.opts.rateLimit ?? { burst: 50, drainPerSec: 2 };
-      b = new LeakyBucket(rl.burst, rl.drainPerSec);
+      b = this.opts.sharedBucket ? this.opts.sharedBucket(memberId, rl) : new LeakyBucket(rl.burst, rl.drainPerSec);
       this.buckets.set(memberId, b);
     }
     return b;
@@ -567,11 +582,17 @@ export class PortalGateway {
     }
     const cached = this.appClients.get(memberId);
     if (cached && cached.accessToken === inst.accessToken) return cached.client;
+    // The pair this client holds, so a refresh can tell whether another instance replaced it meanwhile.
+    const held = { accessToken: inst.accessToken };
     const client = new SdkRestClient(
       this.bucket(memberId),
       inst,
       { memberId, domain: inst.domain, userId: inst.installerId, applicationToken: inst.applicationToken },
-      () => this.refreshInstallation(memberId),
+      async () => {
+        const next = await this.refreshInstallation(memberId, held.accessToken);
+        held.accessToken = next.accessToken;
+        return next;
+      },
       this.opts.retryBudgetMs ?? 120_000,
       this.opts.timeoutMs ?? 30_000,
       this.polite(memberId),
@@ -634,26 +655,32 @@ export class PortalGateway {
   }
 
   /** Refreshes the stored pair once, however many calls hit `expired_token` together, and saves it at once. */
-  private refreshInstallation(memberId: string): Promise<TokenState> {
+  private refreshInstallation(memberId: string, heldToken?: string): Promise<TokenState> {
     let p = this.refreshes.get(memberId);
     if (!p) {
       p = (async () => {
         const data = await this.opts.store.get(memberId);
         if (!data) throw new PortalError('oauth/token', 'NOT_INSTALLED', 0, 'portal is gone');
-        const inst = data.installation;
+        // The pair the caller's client holds; another instance sharing the store may have refreshed it already.
+        const stale = heldToken ?? data.installation.accessToken;
         try {
-          const next = await this.exchange(memberId, inst.refreshToken, inst);
-          // The OAuth server's answer is the one witness of the portal's address: a portal that moved is learnt here.
-          const domain = hostOf(next.clientEndpoint) || inst.domain;
-          if (next.clientEndpoint !== inst.clientEndpoint) {
-            this.opts.log.warn({ memberId, from: inst.clientEndpoint, to: next.clientEndpoint }, 'the OAuth server names a new REST address for this portal: it is used from now on');
-          }
-          await this.opts.store.update(memberId, (d) => {
-            Object.assign(d.installation, next, { domain, status: 'active', updatedAt: new Date().toISOString() });
+          // Under the portal's write lock (a row lock with PostgreSQL): instances that all hit expired_token
+          // take turns, the first exchanges the refresh token, the others find its new pair and use that.
+          const { next, fresh } = await this.opts.store.update(memberId, async (d) => {
+            const inst = d.installation;
+            if (inst.accessToken !== stale) return { next: tokenStateOf(inst), fresh: false };
+            const next = await this.exchange(memberId, inst.refreshToken, inst);
+            // The OAuth server's answer is the one witness of the portal's address: a portal that moved is learnt here.
+            const domain = hostOf(next.clientEndpoint) || inst.domain;
+            if (next.clientEndpoint !== inst.clientEndpoint) {
+              this.opts.log.warn({ memberId, from: inst.clientEndpoint, to: next.clientEndpoint }, 'the OAuth server names a new REST address for this portal: it is used from now on');
+            }
+            Object.assign(inst, next, { domain, status: 'active', updatedAt: new Date().toISOString() });
+            return { next, fresh: true };
           });
           const cached = this.appClients.get(memberId);
           if (cached) cached.accessToken = next.accessToken;
-          this.opts.log.info({ memberId }, 'portal tokens refreshed and saved');
+          this.opts.log.info({ memberId }, fresh ? 'portal tokens refreshed and saved' : 'portal tokens were refreshed by another instance: its pair is used');
           return next;
         } catch (e) {
           if (!isOAuthRefusal(e)) {
@@ -782,6 +809,11 @@ export interface ConfirmedInstall extends TokenState {
 }
 
 /** The new pair and endpoints of a token answer; what the answer leaves out is kept from `prev`. */
+function tokenStateOf(inst: Installation): TokenState {
+  const { accessToken, refreshToken, expires, clientEndpoint, serverEndpoint, scope } = inst;
+  return { accessToken, refreshToken, expires, clientEndpoint, serverEndpoint, scope };
+}
+
 function tokensOf(body: Record<string, unknown> & { access_token: string; refresh_token: string }, prev: Pick<TokenState, 'clientEndpoint' | 'serverEndpoint' | 'scope'>): TokenState {
   return {
     accessToken: body.access_token,

@@ -32,6 +32,13 @@ export interface SchedulerDeps {
   intervalMs?: number;
   /** The membership sync's pace (member-sync.ts); false turns it off. On by default. */
   memberSync?: MemberSyncOptions | false;
+  /**
+   * Several instances on one database: true while this instance leads the timed ticks (it holds the
+   * scheduler lease). Asked before each timed tick; the others skip theirs. Absent: always leads.
+   */
+  lead?: () => Promise<boolean>;
+  /** With `lead`: how soon an instance that does not lead asks again (so a dead leader's ticks move within a minute). */
+  leadRetryMs?: number;
 }
 
 export interface TickReport {
@@ -79,6 +86,7 @@ function add(into: TickReport, r: TickReport): void {
  */
 export class Scheduler {
   private timer: ReturnType<typeof setInterval> | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<unknown> | null = null;
   private readonly perPortal = new KeyedMutex();
   /** Null when turned off. */
@@ -105,7 +113,17 @@ export class Scheduler {
     if (this.timer) return;
     const run = () => {
       if (this.running) return;
-      this.running = this.tick()
+      const lead = this.deps.lead;
+      this.running = (lead ? lead() : Promise.resolve(true))
+        .then((leads) => {
+          if (leads) return this.tick();
+          // Not leading: ask again soon rather than a whole interval later.
+          if (this.deps.leadRetryMs !== undefined) {
+            this.retry = setTimeout(() => this.timer && run(), this.deps.leadRetryMs);
+            this.retry.unref?.();
+          }
+          return undefined;
+        })
         .catch((e: unknown) => this.deps.log.error({ err: describe(e) }, 'scheduler tick failed'))
         .finally(() => {
           this.running = null;
@@ -121,6 +139,8 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
     await this.running;
     await this.perPortal.idle();
   }

@@ -89,7 +89,7 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
   let company = await seedCompany();
   const settle = async () => {
     await company.portal.flush();
-    await runtime.bot.idle();
+    await runtime.idle();
   };
 
   const sandbox: Sandbox = {

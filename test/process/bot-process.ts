@@ -1,6 +1,7 @@
 // The real bot as a child process (as `npm start` runs it) in webhook mode, over one DATA_DIR across
 // SIGKILL restarts, with portals of the emulator installed into it: for the crash tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,23 +37,34 @@ export interface Side {
   botId: number;
 }
 
+export interface BotProcessOptions {
+  /** Settings besides (or instead of) the defaults below: DATABASE_URL, lease times... */
+  env?: Record<string, string>;
+  /** The application's credentials (instances of one application share them). */
+  app?: { clientId: string; clientSecret: string };
+  /** The address the portal posts events to (a load balancer in front); null: fetch mode (no PUBLIC_URL). */
+  publicUrl?: string | null;
+}
+
 /** The bot as `npm start` runs it, in webhook mode on a fixed port, over one DATA_DIR across restarts. */
-export async function botProcess(emu: Emulator, dataDir: string) {
+export async function botProcess(emu: Emulator, dataDir: string, o: BotProcessOptions = {}) {
   const port = await freePort();
   const botUrl = `http://127.0.0.1:${port}`;
-  const clientId = `local.crash${Math.random().toString(16).slice(2, 10)}`;
-  const clientSecret = `secret${Math.random().toString(16).slice(2)}`;
-  const env = {
+  const clientId = o.app?.clientId ?? `local.crash${Math.random().toString(16).slice(2, 10)}`;
+  const clientSecret = o.app?.clientSecret ?? `secret${Math.random().toString(16).slice(2)}`;
+  const publicUrl = o.publicUrl === undefined ? botUrl : o.publicUrl;
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     DATA_DIR: dataDir,
     PORT: String(port),
     HOST: '127.0.0.1',
-    PUBLIC_URL: botUrl,
+    ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}),
     B24_CLIENT_ID: clientId,
     B24_CLIENT_SECRET: clientSecret,
     B24_OAUTH_URL: emu.origin,
     LOG_LEVEL: 'error',
     DATA_FSYNC: 'off',
+    ...o.env,
   };
   let child: ChildProcess | null = null;
   let exited: Promise<unknown> = Promise.resolve();
@@ -81,15 +93,19 @@ export async function botProcess(emu: Emulator, dataDir: string) {
       await exited;
       child = null;
     },
-    async install(slug: string): Promise<Side> {
+    get output() {
+      return output;
+    },
+    async install(slug: string, rateLimit = { burst: 10_000, drainPerSec: 10_000 }): Promise<Side> {
       const portal = emu.createPortal({ slug, language: 'en' });
-      portal.setRateLimit({ burst: 10_000, drainPerSec: 10_000 });
+      portal.setRateLimit(rateLimit);
       const demo = portal.seedDemo();
+      const base = publicUrl ?? botUrl;
       const inst = await portal.installApp({
         clientId,
         clientSecret,
-        installUrl: `${botUrl}/bitrix/install`,
-        handlerUrl: `${botUrl}/bitrix/events`,
+        installUrl: `${base}/bitrix/install`,
+        handlerUrl: `${base}/bitrix/events`,
         scope: SANDBOX_SCOPES,
         installerId: demo.admin,
       });
@@ -152,3 +168,37 @@ export function killOnce(emu: Emulator, bot: { child: ChildProcess | null }, whe
   });
   return { fired: () => fired };
 }
+
+/** A load balancer: requests alternate between the instances; one that refuses the connection is skipped. */
+export async function roundRobin(targets: () => string[]): Promise<{ url: string; server: Server; counts: number[] }> {
+  const port = await freePort();
+  const counts = [0, 0];
+  let next = 0;
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const list = targets();
+      const first = next++ % list.length;
+      const attempt = (i: number) => {
+        if (i >= list.length) {
+          res.writeHead(502).end();
+          return;
+        }
+        const k = (first + i) % list.length;
+        const out = request(`${list[k]}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+          counts[k]!++;
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        out.on('error', () => (res.headersSent ? res.destroy() : attempt(i + 1)));
+        out.end(body);
+      };
+      attempt(0);
+    });
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}`, server, counts };
+}
+

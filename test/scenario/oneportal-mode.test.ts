@@ -130,7 +130,7 @@ describe('one-portal setups that need care', () => {
     const botId = (await rt.store.get(rt.onePortal!.memberId))!.installation.botId!;
     await portal.as(userId).send(String(botId), text);
     await rt.pollers.drainAll();
-    await rt.bot.idle();
+    await rt.idle();
     return lastText(portal, userId, botId);
   }
 

@@ -42,7 +42,7 @@ describe('tenant isolation', () => {
     const b = w.emu.portal('other');
     await b.as(learnerB).send(String(botB), '/help');
     await w.settle();
-    await w.rt.bot.idle();
+    await w.rt.idle();
     expect(b.lastBotMessage(learnerB, String(botB))?.text).toContain('Бот учебных групп');
   });
 
