@@ -32,6 +32,7 @@ export function helpLines(level: Level): string[] {
     { key: 'course_attach', audience: 'moderator' },
     { key: 'course_program', audience: 'moderator' },
     { key: 'training', audience: 'moderator' },
+    { key: 'training_chart', audience: 'moderator' },
     { key: 'training_rules', audience: 'moderator' },
     { key: 'poll', audience: 'moderator' },
     { key: 'moderator', audience: 'admin' },

@@ -1,6 +1,7 @@
 // /training: routes the sub-command; lists the training buttons (`t.*`) and the answers they ask for.
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
+import { chart } from './chart.js';
 import { doneButton, myTraining, trainingIntents } from './learner.js';
 import { rules } from './rules.js';
 import { move, pause, resume, start, status, statusButton, stop } from './run.js';
@@ -15,6 +16,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   resume,
   move,
   status,
+  chart,
 };
 
 export async function training(ctx: BotContext): Promise<void> {
