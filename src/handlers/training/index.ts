@@ -2,6 +2,7 @@
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
 import { chart } from './chart.js';
+import { exportCommand } from './export.js';
 import { doneButton, myTraining, trainingIntents } from './learner.js';
 import { rules } from './rules.js';
 import { move, pause, resume, start, status, statusButton, stop } from './run.js';
@@ -17,6 +18,7 @@ const SUBCOMMANDS: Record<string, Handler> = {
   move,
   status,
   chart,
+  export: exportCommand,
 };
 
 export async function training(ctx: BotContext): Promise<void> {
