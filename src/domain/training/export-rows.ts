@@ -53,8 +53,10 @@ export function exportRows(input: ExportInput): { learners: LearnerRow[]; attemp
   const ids = new Set(input.learners.map((l) => l.facts.userId));
   const names = new Map(input.learners.map((l) => [l.facts.userId, l.name]));
   const attempts = input.attempts.filter((a) => ids.has(a.userId) && input.belongs(a)).sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+  const byUser = new Map<number, Attempt[]>();
+  for (const a of attempts) byUser.set(a.userId, [...(byUser.get(a.userId) ?? []), a]);
   const learners = input.learners.map(({ facts, schedule, name }): LearnerRow => {
-    const mine = attempts.filter((a) => a.userId === facts.userId);
+    const mine = byUser.get(facts.userId) ?? [];
     const scores = mine.filter((a) => a.finishedAt !== null && a.percent !== null).map((a) => a.percent!);
     let last: Day | null = null;
     for (const day of Object.values(facts.completed)) last = laterDay(last, day);
