@@ -8,6 +8,7 @@ import { KeyedMutex } from '../store/mutex.js';
 import { PROCESSED_LIMIT, emptyPortal, type Installation, type PortalData, type PortalStore } from '../store/types.js';
 import type { BotContext } from './context.js';
 import type { BotEvent, InstallBody } from './events.js';
+import { uploadBotFile } from './files.js';
 import type { Logger } from './logger.js';
 import { NetworkError, PortalError, isRateRefusal, type CallOptions, type ConfirmedInstall, type PortalGateway, type RestClient } from './portal.js';
 import { registerBot } from './registration.js';
@@ -294,6 +295,7 @@ export class Bot {
           self.deps.log.debug({ memberId, dialogId, err: describe(e) }, 'typing indicator refused');
         }
       },
+      upload: async (file, target) => uploadBotFile(await asApp(), { botId, dialogId: target ?? dialogId, file }),
       async edit(messageId, reply) {
         await (await asApp()).call('imbot.v2.Chat.Message.update', {
           botId,

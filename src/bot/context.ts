@@ -3,6 +3,7 @@ import type { Day } from '../domain/model.js';
 import type { Lang, T } from '../i18n/index.js';
 import type { PortalData } from '../store/types.js';
 import type { BotEvent } from './events.js';
+import type { Uploaded, UploadFile } from './files.js';
 import type { Logger } from './logger.js';
 import type { RestClient } from './portal.js';
 import type { Reply } from './render.js';
@@ -53,6 +54,11 @@ export interface BotContext {
    * many people added at once. Best effort: a refusal is ignored. Costs one REST call.
    */
   typing(): Promise<void>;
+  /**
+   * Uploads a file into this dialog (or `dialogId`) as the bot, posted as a message with an optional
+   * caption (imbot.v2.File.upload, bot doc §10); upload refusals come back as values.
+   */
+  upload(file: UploadFile, dialogId?: string): Promise<Uploaded>;
   /** Replaces one of the bot's messages (a card, a poll tally) in place. */
   edit(messageId: number, reply: Reply): Promise<void>;
   /** Changes the portal's stored data atomically (serialized per portal). */

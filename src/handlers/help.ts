@@ -34,6 +34,7 @@ export function helpLines(level: Level): string[] {
     { key: 'course_program', audience: 'moderator' },
     { key: 'course_questions', audience: 'moderator' },
     { key: 'training', audience: 'moderator' },
+    { key: 'training_chart', audience: 'moderator' },
     { key: 'training_rules', audience: 'moderator' },
     { key: 'training_report', audience: 'moderator' },
     { key: 'poll', audience: 'moderator' },

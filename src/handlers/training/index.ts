@@ -1,6 +1,8 @@
 // /training: routes the sub-command; lists the training buttons (`t.*`) and the answers they ask for.
 import type { BotContext, ButtonHandler, Handler, PendingHandler } from '../../bot/context.js';
 import { replyError } from '../shared.js';
+import { chart } from './chart.js';
+import { exportCommand } from './export.js';
 import { doneButton, myTraining, trainingIntents } from './learner.js';
 import { digest } from './digest.js';
 import { nudgeButton, report } from './report.js';
@@ -19,6 +21,8 @@ const SUBCOMMANDS: Record<string, Handler> = {
   status,
   report,
   digest,
+  chart,
+  export: exportCommand,
 };
 
 export async function training(ctx: BotContext): Promise<void> {

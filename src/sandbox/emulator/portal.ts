@@ -113,6 +113,8 @@ export class Portal {
    * such bot has its own synthetic token [unconfirmed either way].
    */
   webhookBotTokens: 'derived' | 'opaque' = 'derived';
+  /** imbot.v2.File.upload's limit on `fields.content` (Base64 characters); lowered in tests of FILE_TOO_LARGE. */
+  uploadLimitBase64 = 100 * 1024 * 1024;
   /** How the portal fails while offline (see setOnline). */
   outageMode: OutageMode = 'unavailable';
   /** Methods (lower-case) that answer OPERATION_TIME_LIMIT until the given time (emulator ms). */

@@ -1,6 +1,7 @@
 // Read-only views of a portal for tests and the sandbox page: a dialog as one person sees it, and a state snapshot.
 import { fullName } from './format.js';
 import type { PortalState } from './state.js';
+import { extensionOf, fileType } from './methods/imbot-file.js';
 import type { KeyboardButton, MessageRecord } from './types.js';
 
 export interface ButtonView {
@@ -17,6 +18,17 @@ export interface ButtonView {
   display: string;
 }
 
+/** A file attached to a message (bot doc §3.5), without its bytes. */
+export interface FileView {
+  id: number;
+  name: string;
+  extension: string;
+  type: 'image' | 'video' | 'audio' | 'file';
+  size: number;
+  /** An image's size in pixels when the portal can read it (PNG), else false (bot doc §3.5 `image`). */
+  image: { width: number; height: number } | false;
+}
+
 export interface DialogMessageView {
   id: number;
   chatId: number;
@@ -30,6 +42,8 @@ export interface DialogMessageView {
   /** Real buttons in order (line breaks are left out; `index` is what `press()` accepts). */
   keyboard: ButtonView[] | null;
   attach: unknown;
+  /** Files the message carries (`params.FILE_ID`); empty when none. */
+  files: FileView[];
   replyId?: number;
   /** The bot a system answer speaks for (Command.answer outside the bot's chats). */
   onBehalfOfBotId?: number;
@@ -49,6 +63,23 @@ function buttonView(button: KeyboardButton, index: number): ButtonView {
   return { ...base, kind: 'command', command: button.COMMAND ?? '', params: button.COMMAND_PARAMS ?? '' };
 }
 
+/** Width and height of a PNG from its IHDR chunk, or false. */
+function pngSize(bytes: Uint8Array): { width: number; height: number } | false {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.byteLength < 24 || signature.some((b, i) => bytes[i] !== b)) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}
+
+export function filesOf(state: PortalState, message: MessageRecord): FileView[] {
+  return (message.params.FILE_ID ?? []).flatMap((id) => {
+    const file = state.files.get(id);
+    if (!file) return [];
+    const type = fileType(file.name);
+    return [{ id, name: file.name, extension: extensionOf(file.name), type, size: file.content.byteLength, image: type === 'image' ? pngSize(file.content) : false }];
+  });
+}
+
 export function messageView(state: PortalState, message: MessageRecord): DialogMessageView {
   const author = state.users.get(message.authorId);
   const buttons = message.params.KEYBOARD?.BUTTONS.filter((b) => b.TYPE !== 'NEWLINE') ?? null;
@@ -64,6 +95,7 @@ export function messageView(state: PortalState, message: MessageRecord): DialogM
     date: message.date,
     keyboard: buttons ? buttons.map(buttonView) : null,
     attach: message.params.ATTACH ?? null,
+    files: filesOf(state, message),
   };
   if (message.params.REPLY_ID !== undefined) view.replyId = message.params.REPLY_ID;
   if (message.onBehalfOfBotId !== undefined) view.onBehalfOfBotId = message.onBehalfOfBotId;

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { DriverError, type ActivityEntry, type DemoIds, type Emulator, type Portal, type RateLimitSettings } from '../emulator/index.js';
 import { setMember } from '../emulator/workgroups.js';
+import { extensionOf, fileType } from '../emulator/methods/imbot-file.js';
 import { hostAllowed, originAllowed } from './guard.js';
 import { Inspector, type InspectorRow } from './inspector.js';
 import { commandsFor, conversationOf, dialogsOf, fullName, peopleOf, workgroupsOf } from './views.js';
@@ -230,6 +231,20 @@ export class SandboxWeb {
       const conversation = conversationOf(h.portal, h.botId, as, dialog);
       if (!conversation) throw new HttpError(404, `Dialog ${dialog} is not open to user ${as}`);
       return conversation;
+    });
+    // The bytes of a file in a chat, for a person in that chat (the page shows images inline, others as links).
+    app.get('/api/file', (req, reply) => {
+      const h = this.need();
+      const { as, id } = userQuery.extend({ id: z.coerce.number().int().positive() }).parse(req.query);
+      this.person(h.portal, as);
+      const file = h.portal.state.files.get(id);
+      const chat = file ? h.portal.state.chats.get(file.chatId) : undefined;
+      if (!file || !chat?.members.has(as)) throw new HttpError(404, 'Not Found');
+      const type = fileType(file.name) === 'image' ? `image/${extensionOf(file.name) === 'jpg' ? 'jpeg' : extensionOf(file.name)}` : 'application/octet-stream';
+      return reply
+        .header('content-type', type)
+        .header('content-disposition', `${type === 'application/octet-stream' ? 'attachment' : 'inline'}; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+        .send(Buffer.from(file.content));
     });
     app.get('/api/commands', (req) => {
       const h = this.need();

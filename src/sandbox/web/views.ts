@@ -2,6 +2,7 @@
 import type { Portal } from '../emulator/index.js';
 import type { ChatRecord, KeyboardButton, MessageRecord, UserRecord, WorkgroupRecord } from '../emulator/types.js';
 import { cutText } from '../../domain/text.js';
+import { filesOf } from '../emulator/views.js';
 
 export type PersonRole = 'admin' | 'moderator' | 'learner' | 'external';
 
@@ -55,6 +56,8 @@ export interface PageMessage {
   date: number;
   keyboard: PageButton[][] | null;
   attach: unknown;
+  /** Files the message carries: an image is shown inline, another file as a link with its size. */
+  files: Array<{ id: number; name: string; size: number; image: boolean; url: string }>;
   replyId?: number;
 }
 
@@ -259,6 +262,7 @@ function messageOf(portal: Portal, message: MessageRecord, viewerId: number): Pa
     date: message.date,
     keyboard: keyboardRows(message.params.KEYBOARD?.BUTTONS),
     attach: message.params.ATTACH ?? null,
+    files: filesOf(state, message).map((f) => ({ id: f.id, name: f.name, size: f.size, image: f.type === 'image', url: `/api/file?as=${viewerId}&id=${f.id}` })),
   };
   if (message.params.REPLY_ID !== undefined) view.replyId = message.params.REPLY_ID;
   return view;

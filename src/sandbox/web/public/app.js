@@ -469,6 +469,7 @@ function renderMessage(m, c) {
   bubble.appendChild(text);
   const attach = m.deleted ? null : renderAttach(m.attach);
   if (attach) bubble.appendChild(attach);
+  if (!m.deleted) for (const f of m.files || []) bubble.appendChild(renderFile(f));
   const stamp = el('div', 'stamp');
   if (m.edited) stamp.appendChild(el('span', 'edited', state.portal?.language === 'ru' ? 'изменено' : 'edited'));
   stamp.appendChild(document.createTextNode(fmtTime(m.date)));
@@ -536,6 +537,32 @@ async function press(m, b, node) {
     node.disabled = b.disabled;
   }
   scheduleRefresh();
+}
+
+/** A file in a message, as Bitrix24 shows it: an image inline (opens full size), another file as a download link with its size. */
+function renderFile(f) {
+  const link = el('a', f.image ? 'file image' : 'file');
+  link.href = f.url;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  link.dataset.testid = f.image ? 'file-image' : 'file';
+  if (f.image) {
+    const img = el('img');
+    img.src = f.url;
+    img.alt = f.name;
+    link.appendChild(img);
+  } else {
+    link.download = f.name;
+    link.appendChild(el('span', 'file-name', f.name));
+    link.appendChild(el('span', 'file-size', fmtSize(f.size)));
+  }
+  return link;
+}
+
+function fmtSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 function renderAttach(attach) {
