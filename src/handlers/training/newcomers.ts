@@ -70,7 +70,7 @@ export async function placeNewcomer(deps: NewcomerDeps, memberId: string, userId
     if (!g) return;
     const m = g.members.find((x) => x.userId === userId);
     if (m) m.status = 'member';
-    else g.members.push({ userId, status: 'member', since: nowIso, addedBy: 0 });
+    else g.members.push({ userId, status: 'member', since: nowIso, addedBy: g.ownerId });
     d.users[String(userId)] = { name: person.name, extranet: false };
     d.training ??= { learners: {}, rules: [] };
     const before = d.training.learners[String(userId)];
