@@ -1,11 +1,16 @@
 // Benchmark (issue 10): schedules of 10,000 learners in 100 groups, computed from facts alone — time,
-// memory, and what the facts cost to store. Run: npm run bench -- training
-import { readFile } from 'node:fs/promises';
+// memory, and what the facts cost to store; then one day's reminders for 10,000 learners sent through
+// the scheduler against the emulator at the standard rate limit. Run: npm run bench -- training
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { addDays } from '../src/domain/dates.js';
 import { LEVELS, type GroupRun, type LearnerFacts, type PlanSettings, type Program } from '../src/domain/training/model.js';
 import { learnerSchedule, programLessons } from '../src/domain/training/plan.js';
+import type { StudyGroup } from '../src/domain/model.js';
+import { DEFAULT_RATE_LIMIT } from '../src/sandbox/emulator/rate-limit.js';
+import type { RequestLogEntry } from '../src/sandbox/emulator/portal.js';
+import { startWorld } from '../test/helpers/world.js';
 import { mulberry32, round } from './_util.js';
 
 const GROUPS = 100;
@@ -13,6 +18,12 @@ const LEARNERS = 10_000;
 const TODAY = '2026-12-07';
 
 export async function run(): Promise<Record<string, number | string>> {
+  const plan = await planning();
+  const reminders = await remindersOfOneDay();
+  return { ...plan, ...reminders };
+}
+
+async function planning(): Promise<Record<string, number>> {
   const program = JSON.parse(await readFile(join(import.meta.dirname, '..', 'data', 'programs', 'infosec-awareness.json'), 'utf8')) as Program;
   const rnd = mulberry32(10);
   const groups = Array.from({ length: GROUPS }, (_, i) => {
@@ -66,4 +77,72 @@ export async function run(): Promise<Record<string, number | string>> {
     facts_json_kb: round(factsBytes / 1024),
     facts_bytes_per_learner: Math.round(factsBytes / LEARNERS),
   };
+}
+
+/**
+ * One day's reminders: 100 training groups of 100 learners each, every learner with exactly one lesson
+ * due today (an intensity below every lesson's minutes puts one lesson in a week; the groups started
+ * whole weeks ago), sent by the scheduler's tick with the installation's tokens. The portal and the
+ * bot both keep the standard limit (50 burst, 2 a second), so the figure is what a real portal sees.
+ */
+async function remindersOfOneDay(): Promise<Record<string, number>> {
+  const program = JSON.parse(await readFile(join(import.meta.dirname, '..', 'data', 'programs', 'infosec-awareness.json'), 'utf8')) as Program;
+  const w = await startWorld({ mode: 'webhook', rateLimit: DEFAULT_RATE_LIMIT, botRateLimit: DEFAULT_RATE_LIMIT });
+  try {
+    const today = new Date(w.emu.clock.now()).toISOString().slice(0, 10);
+    const ids: number[] = [];
+    for (let i = 0; i < LEARNERS; i++) ids.push(w.portal.addUser({ name: `Learner${i}`, lastName: 'Bench', workPosition: 'Driver' }).id);
+    const since = new Date(w.emu.clock.now() - 60_000).toISOString();
+    await w.rt.store.update(w.memberId, (d) => {
+      const courseId = Math.max(0, ...d.courses.map((c) => c.id)) + 1;
+      d.courses.push({ id: courseId, title: 'Bench program', url: 'https://example.com/bench', kind: 'course', prompts: [], hiddenFromExtranet: false, program, createdBy: w.demo.admin, createdAt: since });
+      const firstId = Math.max(0, ...d.groups.map((g) => g.id)) + 1;
+      for (let g = 0; g < GROUPS; g++) {
+        const started = addDays(today, -7 * (g % 10));
+        const members = ids.slice(g * (LEARNERS / GROUPS), (g + 1) * (LEARNERS / GROUPS));
+        const group: StudyGroup = {
+          id: firstId + g, name: `Bench ${g}`, description: '', workgroupId: 0, linked: false, ownerId: w.demo.admin,
+          privacy: 'open', accessFrom: null, accessTo: null, archived: false,
+          members: members.map((userId) => ({ userId, status: 'member', since, addedBy: w.demo.admin })),
+          courseIds: [courseId], chatDialogIds: [], createdBy: w.demo.admin, createdAt: since,
+          training: { courseId, minutesPerWeek: 1, passPercent: 80, level: LEVELS[g % 3]!, run: { started, pauses: [], stopped: null } },
+        };
+        d.groups.push(group);
+        d.training ??= { learners: {}, rules: [] };
+        for (const userId of members) d.training.learners[String(userId)] = { userId, groupId: group.id, since: started, completed: {}, pauses: [], stopped: null };
+      }
+    });
+    w.portal.bucket.reset();
+    const made: RequestLogEntry[] = [];
+    const record = w.portal.recordRequest.bind(w.portal);
+    w.portal.recordRequest = (e) => {
+      made.push(e);
+      record(e);
+    };
+    const t0 = performance.now();
+    const report = await w.rt.scheduler.tick(w.memberId);
+    const ms = performance.now() - t0;
+    const outer = made.filter((r) => r.via !== 'batch-inner');
+    const sends = made.filter((r) => r.via === 'batch-inner' && r.method === 'imbot.v2.Chat.Message.send' && !r.error).length;
+    const refused = made.filter((r) => r.error === 'QUERY_LIMIT_EXCEEDED').length;
+    const byMethod: Record<string, number> = {};
+    for (const r of outer) byMethod[r.method] = (byMethod[r.method] ?? 0) + 1;
+    const again = await w.rt.scheduler.tick(w.memberId);
+    const dir = join(w.dataDir, 'portals');
+    let storeBytes = 0;
+    for (const f of await readdir(dir)) storeBytes += (await stat(join(dir, f))).size;
+    console.log(`reminded ${report.messages} lessons in ${round(ms / 1000)} s; outer requests by method`, byMethod, `; a second tick sent ${again.messages}`);
+    return {
+      reminders_sent: sends,
+      reminder_rest_requests: outer.length,
+      reminder_batch_minimum: Math.ceil(sends / 50),
+      reminder_query_limit_exceeded_at_portal: refused,
+      reminder_failures_reported: report.failures,
+      reminder_elapsed_s: round(ms / 1000),
+      reminder_second_tick_sent: again.messages,
+      store_file_kb: round(storeBytes / 1024),
+    };
+  } finally {
+    await w.close();
+  }
 }

@@ -1,5 +1,6 @@
 // Wires config → store → portal gateway → bot → fastify app (and fetch pollers). Used by main.ts, the tests and the sandbox.
 import type { FastifyInstance } from 'fastify';
+import { placeNewcomer } from './handlers/training/newcomers.js';
 import { buildApp, loggerOptions } from './app.js';
 import { Bot, describe } from './bot/bot.js';
 import { Intake } from './bot/intake.js';
@@ -148,6 +149,9 @@ export function createRuntime(o: RuntimeOptions): Runtime {
     defaultLang: o.defaultLang,
     ...(o.now ? { now: o.now } : {}),
     ...(o.adminIds ? { adminIds: o.adminIds } : {}),
+    async onUserAdded(memberId, userId) {
+      await placeNewcomer({ store, log: logProxy, now: () => bot.now(), rest: () => gateway.app(memberId) }, memberId, userId);
+    },
     onRegistered(inst) {
       // Only the registration knows the way in for sure: fetch → a poller runs; webhook → none does.
       if (inst.eventMode === 'fetch' && inst.status === 'active' && inst.botId) pollers.ensure(inst.memberId);

@@ -34,6 +34,8 @@ export interface BotDeps {
   adminIds?: readonly number[];
   /** Told after every (re)registration, so the runtime can start or stop the portal's fetch poller. */
   onRegistered?: (inst: Installation) => void;
+  /** A new employee on the portal (ONUSERADD): the training rules place them (src/handlers/training/newcomers.ts). */
+  onUserAdded?: (memberId: string, userId: number) => Promise<void>;
 }
 
 /** What happened to one event: handled (or deliberately skipped), or worth fetching again later. */
@@ -122,6 +124,12 @@ export class Bot {
         return 'done';
       }
       if (ev.kind === 'ignored') return 'done';
+      if (ev.kind === 'userAdded') {
+        if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return 'done';
+        await this.deps.onUserAdded?.(ev.memberId, ev.userId);
+        if (ev.dedupeKey) await store.update(ev.memberId, (d) => applyMarker(d, { key: ev.dedupeKey, seq: opts.inboxSeq, written: false }));
+        return 'done';
+      }
       // An event for some other bot of the same application is not ours to answer.
       if (data.installation.botId !== null && ev.botId !== data.installation.botId) return 'done';
       if (ev.dedupeKey && data.processed.includes(ev.dedupeKey)) return 'done';
@@ -143,7 +151,7 @@ export class Bot {
     }
   }
 
-  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, opts: HandleOptions, marker: Marker): Promise<void> {
+  private async dispatch(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' | 'userAdded' }>, opts: HandleOptions, marker: Marker): Promise<void> {
     const { store, registry } = this.deps;
     let data = (await store.get(ev.memberId))!;
     if (ev.auth?.clientEndpoint && (await this.deps.gateway.relearnEndpoint(ev.memberId, ev.auth.clientEndpoint))) {
@@ -214,7 +222,7 @@ export class Bot {
   }
 
   /** Where to answer: the event's dialog, or for a keyboard press without a chat, the dialog we sent that keyboard to. */
-  private dialogOf(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>, data: PortalData): string | null {
+  private dialogOf(ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' | 'userAdded' }>, data: PortalData): string | null {
     if (ev.kind === 'command') {
       // `chat` may be missing on keyboard clicks in a private dialog (bot doc 7.4). Keyboards sent to
       // group chats are recorded (bot/send.ts); a click with neither came from the caller's private
@@ -225,7 +233,7 @@ export class Bot {
   }
 
   context(
-    ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' }>,
+    ev: Exclude<BotEvent, { kind: 'botDeleted' | 'uninstall' | 'ignored' | 'userAdded' }>,
     data: PortalData,
     dialogId: string,
     params: string,
@@ -489,6 +497,10 @@ export class Bot {
         await rest
           .call('event.bind', { event: 'ONAPPUNINSTALL', handler: this.deps.eventsUrl }, { idempotent: true })
           .catch((e: unknown) => log.warn({ memberId, err: describe(e) }, 'could not bind ONAPPUNINSTALL'));
+        // New employees are placed by the training rules as they appear (on-user-add.md); the daily scan is the fallback.
+        await rest
+          .call('event.bind', { event: 'ONUSERADD', handler: this.deps.eventsUrl }, { idempotent: true })
+          .catch((e: unknown) => log.warn({ memberId, err: describe(e) }, 'could not bind ONUSERADD'));
       }
       const inst = await store.update(memberId, (d) => {
         const switched = d.installation.eventMode !== reg.eventMode || d.installation.botId !== reg.botId;

@@ -181,6 +181,8 @@ export type BotEvent =
   | (Base & { kind: 'context'; user: EventUser; chat: EventChat; context: Record<string, string> })
   | (Base & { kind: 'botDeleted' })
   | (Base & { kind: 'uninstall'; clean: boolean })
+  /** ONUSERADD: someone finished registering on the portal (bound at install, webhook mode only). */
+  | (Base & { kind: 'userAdded'; userId: number })
   | (Base & { kind: 'ignored'; type: string });
 
 export class EventShapeError extends Error {
@@ -321,6 +323,13 @@ export function normalizeEvent(
         auth: null,
         clean: clean.success && clean.data.CLEAN === '1',
       };
+    }
+    case 'ONUSERADD': {
+      // The form body carries data[ID] (a string) and some profile fields; only the id is trusted,
+      // the rest is read again with user.get (fields may be missing where the app lacks access).
+      const d = z.object({ ID: z.union([z.number(), z.string()]).transform(Number).pipe(z.number().int().positive()) }).passthrough().safeParse(data ?? {});
+      if (!d.success) throw new EventShapeError(`${upper}: data.ID: not a user id`);
+      return { kind: 'userAdded', userId: d.data.ID, memberId, botId: 0, language: '', dedupeKey: baseKey ?? `u${d.data.ID}`, auth: null };
     }
     default:
       return { kind: 'ignored', type: upper, memberId, botId: 0, language: '', dedupeKey: baseKey, auth: null };

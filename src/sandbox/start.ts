@@ -83,6 +83,18 @@ export async function startSandbox(config: Config): Promise<Sandbox> {
     await runtime.store.update(installed.memberId, (d) => {
       d.moderators = [...new Set([...d.moderators, ...demo.moderators])];
     });
+    // The demo company placed into the default training groups by the default rules, with training
+    // started, as Alice would do it (issue 10, item 7): moving the clock then shows reminders arrive.
+    const alice = portal.as(demo.admin);
+    await alice.send(String(botId), '/training rules apply');
+    await portal.flush();
+    await runtime.bot.idle();
+    const groups = (await runtime.store.get(installed.memberId))?.groups ?? [];
+    for (const g of groups.filter((x) => x.training && x.members.length > 0)) {
+      await alice.send(String(botId), `/training start #${g.id}`);
+      await portal.flush();
+      await runtime.bot.idle();
+    }
     return { portal, demo, memberId: installed.memberId, botId };
   };
 

@@ -200,7 +200,9 @@ describe.skipIf(SKIP_BROWSER)('the sandbox page', () => {
 
     await w.actAs(ben);
     const other = await w.say('my courses');
-    expect(await text(other)).toContain('You are not in a study group that is open now');
+    // Ben is in Low risk (the demo company is placed into the default training groups), not in Physics 101.
+    expect(await text(other)).toContain('My groups');
+    expect(await text(other)).not.toContain('Physics 101');
     expect(await text(other)).not.toContain('Newton');
   });
 
@@ -325,7 +327,8 @@ describe.skipIf(SKIP_BROWSER)('the sandbox page', () => {
     const oldMember = w.sb.memberId;
     await page.getByTestId('reset').click();
     await until(() => w.sb.memberId !== oldMember, 'a new portal');
-    await until(async () => (await page.locator('#workgroups .wg').count()) === 2, 'the two demo workgroups');
+    // The demo company's two workgroups and those of the three default training groups it is placed into.
+    await until(async () => (await page.locator('#workgroups .wg').count()) === 5, 'the two demo workgroups and three training ones');
     expect(await text(page.locator('#workgroups'))).not.toContain('Physics 101');
     await w.openPanel('inspector');
     await until(async () => (await rowNames()).includes('ONAPPINSTALL'), 'the new install in the inspector');

@@ -60,6 +60,27 @@ describe('/training start … status … move … stop', () => {
     const facts = (await w.data()).training!.learners[String(ben)]!;
     expect(facts).toMatchObject({ groupId: 3, completed: { 'x-lesson': '2026-01-02' }, stopped: null });
     expect((await storedByName(w, 'High risk')).members.some((m) => m.userId === ben)).toBe(true);
+    // The bot put him into Low risk's workgroup (rules apply): he leaves it, and is in High risk's.
+    expect(last(out).text).toMatch(/left the Bitrix24 workgroup of \[b\]Low risk\[\/b\]/);
+    const low = await storedByName(w, 'Low risk');
+    const high = await storedByName(w, 'High risk');
+    expect(low.members.some((m) => m.userId === ben)).toBe(false);
+    expect(w.portal.state.workgroups.get(low.workgroupId)!.members.has(ben)).toBe(false);
+    expect(w.portal.state.workgroups.get(high.workgroupId)!.members.has(ben)).toBe(true);
+  });
+
+  it('a move of someone who came with the workgroup itself leaves them in the old workgroup', async () => {
+    const anna = w.demo.learners[0];
+    await w.rt.store.update(w.memberId, (d) => {
+      const m = d.groups.find((g) => g.name === 'Low risk')!.members.find((x) => x.userId === anna)!;
+      m.addedBy = 0;
+    });
+    const out = await w.say(admin, `/training move ${at(anna, 'Anna')} Average risk`);
+    expect(last(out).text).not.toMatch(/left the Bitrix24 workgroup/);
+    const low = await storedByName(w, 'Low risk');
+    expect(w.portal.state.workgroups.get(low.workgroupId)!.members.has(anna)).toBe(true);
+    const avg = await storedByName(w, 'Average risk');
+    expect(w.portal.state.workgroups.get(avg.workgroupId)!.members.has(anna)).toBe(true);
   });
 
   it('unknown groups and people get a clear answer', async () => {

@@ -6,7 +6,8 @@ import type { StudyGroup } from '../../domain/model.js';
 import { canLinkWorkgroup } from '../../domain/permissions.js';
 import { groupCard } from './card.js';
 import { followMembers, followName } from './companion.js';
-import { groupFromArgs, groupTitle, intArg, labelList, personLabel, requireManage, rightsOf } from './common.js';
+import { parseGroupRef } from '../../domain/args.js';
+import { findGroupFor, groupFromArgs, groupTitle, intArg, labelList, personLabel, requireManage, rightsOf } from './common.js';
 import { isEmptyDiff, membersFrom, mirrorWorkgroup, type MirrorDiff } from './mirror.js';
 import { learnNames } from './members.js';
 import { actsAsCaller } from './caller.js';
@@ -26,6 +27,18 @@ export async function link(ctx: BotContext): Promise<void> {
   if (id === null) {
     await ctx.reply(ctx.t('group:link_bad_id', { text: escapeBb(arg) }));
     return;
+  }
+  // `/group link <workgroup> <group>`: onto a study group that has no workgroup yet (a default training group).
+  const ontoRef = ctx.args.slice(2).join(' ').trim();
+  if (ontoRef !== '') {
+    const onto = await findGroupFor(ctx, parseGroupRef(ontoRef, { bareNumberIsId: true }), 'use');
+    if (!onto) return;
+    if (!(await requireManage(ctx, onto))) return;
+    if (onto.workgroupId > 0) {
+      await ctx.reply(ctx.t('group:link_onto_has', { group: groupTitle(onto), id: onto.workgroupId }));
+      return;
+    }
+    return linkWorkgroup(ctx, id, onto);
   }
   await linkWorkgroup(ctx, id);
 }
@@ -77,7 +90,7 @@ async function managedWorkgroups(ctx: BotContext, used: ReadonlySet<number>): Pr
  * Links a workgroup read with the caller's token: the portal answers only for groups they may see,
  * and tells their role in it. Only an admin or the workgroup's owner/moderator may link (seed 000).
  */
-export async function linkWorkgroup(ctx: BotContext, workgroupId: number): Promise<void> {
+export async function linkWorkgroup(ctx: BotContext, workgroupId: number, onto?: StudyGroup): Promise<void> {
   const existing = ctx.data.groups.find((g) => g.workgroupId === workgroupId);
   if (existing) {
     await ctx.reply(ctx.t('group:link_already', { id: workgroupId, group: groupTitle(existing) }));
@@ -99,6 +112,13 @@ export async function linkWorkgroup(ctx: BotContext, workgroupId: number): Promi
     // Checked again inside the update: two presses of the same button must not link twice.
     const again = d.groups.find((g) => g.workgroupId === workgroupId);
     if (again) return { group: again, fresh: false };
+    if (onto) {
+      const target = d.groups.find((x) => x.id === onto.id);
+      if (!target || target.workgroupId > 0) return null;
+      // Its settings, courses and training stay; name, description and members become Bitrix24's.
+      Object.assign(target, { name: wg.name || target.name, description: wg.description, workgroupId, linked: true, ownerId: wg.ownerId, privacy: wg.privacy, members: membersFrom(wg, nowIso) });
+      return { group: structuredClone(target), fresh: true };
+    }
     d.counters.group += 1;
     const g: StudyGroup = {
       id: d.counters.group,
@@ -120,6 +140,10 @@ export async function linkWorkgroup(ctx: BotContext, workgroupId: number): Promi
     d.groups.push(g);
     return { group: g, fresh: true };
   });
+  if (!group) {
+    await ctx.reply(ctx.t('common:button_stale'));
+    return;
+  }
   if (!group.fresh) {
     await ctx.reply(ctx.t('group:link_already', { id: workgroupId, group: groupTitle(group.group) }));
     return;

@@ -26,6 +26,7 @@ import {
 } from './common.js';
 import { refusedAsPortalWould } from './caller.js';
 import { followMembers } from './companion.js';
+import { ensureGroupWorkgroup } from './ensure-workgroup.js';
 import { mirrorWorkgroup, mirrorWouldChange } from './mirror.js';
 import {
   addToWorkgroup,
@@ -89,23 +90,14 @@ const TYPING_FROM = 5;
  * /group create). Returns the group as stored then, or null when the portal refused.
  */
 async function ensureWorkgroup(ctx: BotContext, group: StudyGroup): Promise<StudyGroup | null> {
-  let workgroupId: number;
   try {
-    workgroupId = await createWorkgroup(ctx.asUser(), { name: group.name, description: group.description, privacy: group.privacy, ownerId: ctx.user.id });
+    const io = { rest: ctx.asUser(), memberId: ctx.memberId, log: ctx.log, now: ctx.now, data: ctx.data, note: ctx.note.bind(ctx), update: ctx.update.bind(ctx) };
+    return await ensureGroupWorkgroup(io, group, ctx.user.id);
   } catch (e) {
     if (!(e instanceof PortalError)) throw e;
     ctx.log.warn({ memberId: ctx.memberId, groupId: group.id, err: e.code || e.description }, 'default group: workgroup not created');
     return null;
   }
-  const nowIso = ctx.now().toISOString();
-  return ctx.update((d) => {
-    const g = d.groups.find((x) => x.id === group.id);
-    if (!g) return null;
-    g.workgroupId = workgroupId;
-    g.ownerId = ctx.user.id;
-    if (!g.members.some((m) => m.userId === ctx.user.id)) g.members.push({ userId: ctx.user.id, status: 'member', since: nowIso, addedBy: ctx.user.id });
-    return structuredClone(g);
-  });
 }
 
 export async function bringIn(ctx: BotContext, group: StudyGroup, people: PortalUser[], mode: 'add' | 'invite'): Promise<Outcome> {

@@ -7,7 +7,11 @@ import type { LearnerFacts } from '../../domain/training/model.js';
 import { learnerSchedule, type LearnerStatus } from '../../domain/training/plan.js';
 import { addMode } from '../../domain/permissions.js';
 import { groupById, groupTitle, intArg, labelList, personLabel, replyGone, resolvePeople, rightsOf } from '../group/common.js';
+import { escapeBb } from '../../domain/bbcode.js';
+import { refusedAsPortalWould } from '../group/caller.js';
+import { followMembers } from '../group/companion.js';
 import { bringIn } from '../group/members.js';
+import { removeFromWorkgroup } from '../group/workgroup.js';
 import { replyError, requireModerator } from '../shared.js';
 import { changeTraining, factsIn, groupFromTokens, learnersOf, programOf, settingsOf, storedFacts, trainingGroupOf } from './common.js';
 
@@ -163,14 +167,39 @@ export async function move(ctx: BotContext): Promise<void> {
     const before = d.training.learners[String(person.id)];
     d.training.learners[String(person.id)] = { userId: person.id, groupId: group.id, since: today, completed: before?.completed ?? {}, pauses: [], stopped: null };
   });
+  const left = current ? await leaveOld(ctx, current, person.id) : null;
   await ctx.reply(
-    ctx.t('training:move.done', {
+    [ctx.t('training:move.done', {
       person: personLabel(ctx, person.id),
       group: groupTitle(group),
       from: current ? groupTitle(current) : '—',
       count: Object.keys(ctx.data.training?.learners[String(person.id)]?.completed ?? {}).length,
-    }),
+    }), ...(left ? [left] : [])].join('\n'),
   );
+}
+
+/**
+ * The learner leaves the old group's Bitrix24 workgroup when the bot put them there (a member who
+ * came from the workgroup itself, its owner, or a linked workgroup's member stays). Null: nothing to say.
+ */
+async function leaveOld(ctx: BotContext, old: StudyGroup, userId: number): Promise<string | null> {
+  const member = old.members.find((m) => m.userId === userId && m.status === 'member');
+  if (!member || member.addedBy === 0 || old.linked || old.ownerId === userId || !(old.workgroupId > 0)) return null;
+  const from = groupTitle(old);
+  const notAllowed = await refusedAsPortalWould(ctx, old, 'remove');
+  if (notAllowed) return ctx.t('training:move.left_kept', { from, reason: escapeBb(notAllowed) });
+  const r = await removeFromWorkgroup(ctx.asUser(), old.workgroupId, [userId]);
+  const o = r.outcomes.get(userId);
+  if (o?.kind !== 'done') return ctx.t('training:move.left_kept', { from, reason: o?.kind === 'refused' ? escapeBb(o.reason) : '' });
+  const change = await ctx.update((d) => {
+    const g = d.groups.find((x) => x.id === old.id);
+    if (!g) return null;
+    const before = structuredClone(g);
+    g.members = g.members.filter((m) => m.userId !== userId);
+    return { before, after: structuredClone(g) };
+  });
+  if (change) await followMembers(ctx, change.before, change.after);
+  return ctx.t('training:move.left', { from });
 }
 
 const STATUSES: readonly LearnerStatus[] = ['on_track', 'behind', 'done', 'paused', 'stopped', 'not_started'];

@@ -31,14 +31,21 @@ export async function readStaff(rest: RestClient): Promise<StaffMember[]> {
     const page = await rest.call<unknown>('user.get', { FILTER: { ACTIVE: true, '>ID': lastId }, SORT: 'ID', ORDER: 'ASC', start: -1 }, { idempotent: true });
     const rows = Array.isArray(page) ? page : [];
     for (const raw of rows) {
-      const parsed = row.safeParse(raw);
-      if (!parsed.success) continue;
-      const u = parsed.data;
-      lastId = Math.max(lastId, u.ID);
-      if (u.USER_TYPE === 'extranet') continue;
-      const name = [u.NAME, u.LAST_NAME].filter((s): s is string => Boolean(s && s.trim())).join(' ') || `#${u.ID}`;
-      out.push({ id: u.ID, name, position: u.WORK_POSITION ?? '', departments: (u.UF_DEPARTMENT ?? []).map(Number).filter((n) => n > 0) });
+      const id = Number((raw as { ID?: unknown } | null)?.ID);
+      if (Number.isSafeInteger(id) && id > lastId) lastId = id;
+      const p = parseStaffRow(raw);
+      if (p) out.push(p);
     }
     if (rows.length < 50 || out.length >= MAX_STAFF) return out;
   }
+}
+
+/** One user.get row as the rules see it; null for a malformed row or an external user. */
+export function parseStaffRow(raw: unknown): StaffMember | null {
+  const parsed = row.safeParse(raw);
+  if (!parsed.success) return null;
+  const u = parsed.data;
+  if (u.USER_TYPE === 'extranet') return null;
+  const name = [u.NAME, u.LAST_NAME].filter((s): s is string => Boolean(s && s.trim())).join(' ') || `#${u.ID}`;
+  return { id: u.ID, name, position: u.WORK_POSITION ?? '', departments: (u.UF_DEPARTMENT ?? []).map(Number).filter((n) => n > 0) };
 }

@@ -214,7 +214,38 @@ export class Portal {
       registeredAt: this.now(),
     };
     this.state.users.set(id, user);
+    this.announceUser(user);
     return user;
+  }
+
+  /**
+   * ONUSERADD to every handler bound for it (on-user-add.md): a form POST with the new user's
+   * documented fields and an `auth` block of the binding's user (auth_type, else the installer).
+   */
+  private announceUser(user: UserRecord): void {
+    for (const binding of this.state.bindings.values()) {
+      if (binding.event !== 'ONUSERADD') continue;
+      const installation = this.state.installations.get(binding.clientId);
+      if (!installation?.installed) continue;
+      const data: Record<string, unknown> = {
+        ID: String(user.id),
+        ACTIVE: user.active ? 'Y' : 'N',
+        EMAIL: user.email,
+        NAME: user.name,
+        LAST_NAME: user.lastName,
+        PERSONAL_GENDER: user.gender,
+        DATE_REGISTER: new Date(user.registeredAt).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+        WORK_POSITION: user.workPosition,
+      };
+      if (!user.extranet) data.UF_DEPARTMENT = user.departments.map(String);
+      void this.delivery.postAppEvent(binding.handler, {
+        event: 'ONUSERADD',
+        event_handler_id: String(binding.id),
+        data,
+        ts: String(this.clock.nowSec()),
+        auth: this.issueAuthBlock(installation, binding.authType || installation.installerId, false),
+      });
+    }
   }
 
   addWorkgroup(input: NewWorkgroup): Readonly<WorkgroupRecord> {
