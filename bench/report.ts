@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { addDays } from '../src/domain/dates.js';
 import type { Attempt } from '../src/domain/quiz/model.js';
-import { groupChartData } from '../src/domain/training/chart-data.js';
+import { progressChart } from '../src/domain/training/progress.js';
 import { exportRows } from '../src/domain/training/export-rows.js';
 import type { GroupRun, LearnerFacts, PlanSettings, Program } from '../src/domain/training/model.js';
 import { learnerSchedule, programLessons } from '../src/domain/training/plan.js';
@@ -55,8 +55,8 @@ export async function run(): Promise<Record<string, number | string>> {
   const rssBefore = process.memoryUsage().rss;
 
   const data = await timed(() =>
-    groupChartData({
-      program, settings, run, learners, today: TODAY, lang: 'ru', title: 'Группа «Безопасность»: прогресс на 07.12.2026',
+    progressChart({ program, settings, run }, learners, TODAY, {
+      lang: 'ru', title: 'Группа «Безопасность»: прогресс на 07.12.2026',
       labels: { done: 'Пройдено уроков', expected: 'Ожидается к сегодня', behind: 'Отстают', inTraining: 'Обучаются', topics: 'Темы', weeks: 'Недели' },
     }),
   );

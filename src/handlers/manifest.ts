@@ -44,8 +44,8 @@ export const COMMANDS: CommandManifest[] = [
     name: 'training',
     title: { en: 'Training groups and my training', ru: 'Учебные группы обучения и моё обучение' },
     params: {
-      en: 'settings|status|start|stop|pause|resume <group> | move <user> <group> | rules [preview|apply|add|remove] | (nothing: my training)',
-      ru: 'settings|status|start|stop|pause|resume <группа> | move <человек> <группа> | rules [preview|apply|add|remove] | (пусто: моё обучение)',
+      en: 'settings|status|report|chart|export|start|stop|pause|resume <group> | digest off|on | move <user> <group> | rules [preview|apply|add|remove] | (nothing: my training)',
+      ru: 'settings|status|report|chart|export|start|stop|pause|resume <группа> | digest off|on | move <человек> <группа> | rules [preview|apply|add|remove] | (пусто: моё обучение)',
     },
     audience: 'everyone',
   },

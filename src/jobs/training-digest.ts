@@ -6,7 +6,10 @@ import { messageUuid, sendBotMessage } from '../bot/send.js';
 import { formatDay } from '../domain/dates.js';
 import type { Day, StudyGroup } from '../domain/model.js';
 import { portalLanguage } from '../handlers/announce.js';
-import { groupReportText, planOf } from '../handlers/training/report.js';
+import { groupReportText } from '../handlers/training/report.js';
+import { groupProgressChart, planOf, sendProgressChart } from '../handlers/training/chart.js';
+import { uploadBotFile, type UploadFile } from '../bot/files.js';
+import type { ProgressChart } from '../domain/training/progress-chart.js';
 import type { PortalData, PortalStore } from '../store/types.js';
 
 /** The digest goes out from this portal hour on Monday. */
@@ -15,6 +18,8 @@ export const DIGEST_HOUR = 9;
 export interface DigestReport {
   moderators: number;
   messages: number;
+  /** Progress charts uploaded under the digests (one per group and moderator). */
+  charts: number;
   failures: number;
 }
 
@@ -60,7 +65,7 @@ export async function sendTrainingDigest(
   now: Date,
   today: Day,
 ): Promise<DigestReport> {
-  const report: DigestReport = { moderators: 0, messages: 0, failures: 0 };
+  const report: DigestReport = { moderators: 0, messages: 0, charts: 0, failures: 0 };
   const botId = data.installation.botId;
   if (!botId || !isDigestTime(now, data.installation.utcOffset ?? 0) || data.training?.progress?.digestWeek === today) return report;
   if (digestRecipients(data).size === 0) return report;
@@ -82,12 +87,23 @@ export async function sendTrainingDigest(
   const fresh = await deps.store.get(memberId);
   if (!fresh) return report;
   const { lang, t } = portalLanguage(fresh.installation.language);
+  const charts = new Map<number, ProgressChart | null>();
+  const sender = { t, upload: (file: UploadFile, dialogId?: string) => uploadBotFile(rest, { botId, dialogId: dialogId ?? '', file }) };
   for (const [userId, groups] of digestRecipients(fresh)) {
     report.moderators++;
     const text = [t('report:digest.head', { day: formatDay(today, lang) }), ...groups.map((g) => groupReportText(t, lang, fresh, g, today))].join('\n\n');
     try {
       await sendBotMessage(deps.store, rest, memberId, botId, String(userId), text, { templateId: messageUuid(memberId, fresh.installation.installedAt, 'digest', today, String(userId)) });
       report.messages++;
+      for (const g of groups) {
+        const chart = charts.get(g.id) ?? groupProgressChart(t, lang, fresh, g, today);
+        charts.set(g.id, chart);
+        if (!chart) continue;
+        // Uploads carry no idempotency key (File.upload has none): the week's claim makes them at most once.
+        const sent = await sendProgressChart(sender, String(userId), chart, { fileName: `progress-${g.id}-${today}.png` });
+        if (sent.ok) report.charts++;
+        else deps.log.warn({ memberId, userId, groupId: g.id, reason: sent.reason }, 'training digest: chart not uploaded');
+      }
     } catch (e) {
       report.failures++;
       deps.log.warn({ memberId, userId, err: describe(e) }, 'training digest: not delivered (not retried)');

@@ -1,7 +1,8 @@
 // The group report's text: ten named in "needs attention", the rest counted; English and Russian.
 import { describe, expect, it } from 'vitest';
 import { portalLanguage } from '../../src/handlers/announce.js';
-import { ATTENTION_LIMIT, groupProgressChart, groupReportText } from '../../src/handlers/training/report.js';
+import { ATTENTION_LIMIT, groupReportText } from '../../src/handlers/training/report.js';
+import { groupProgressChart } from '../../src/handlers/training/chart.js';
 import { emptyPortal, type Installation, type PortalData } from '../../src/store/types.js';
 import { course, group, member } from '../domain/fixtures.js';
 

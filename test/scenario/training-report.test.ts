@@ -46,7 +46,13 @@ describe('/training report, Nudge and the weekly digest', () => {
   afterAll(async () => w?.close());
 
   it('the report lists the one who is behind, with counts, completion and the average score', async () => {
-    const m = last(await w.say(admin, '/training report Low risk'));
+    const answer = await w.say(admin, '/training report Low risk');
+    // The chart comes first, as a PNG in the chat; the card with its button is the newest message.
+    expect(answer.length).toBeGreaterThanOrEqual(2);
+    const picture = answer[answer.length - 2]!;
+    expect(picture.files).toHaveLength(1);
+    expect(picture.files[0]).toMatchObject({ type: 'image', extension: 'png', image: { width: 900, height: 500 } });
+    const m = last(answer);
     expect(m.text).toMatch(/^Progress in \[b\]Low risk\[\/b\] \(#1\): 2 learners\./);
     expect(m.text).toMatch(/On track: 1 · Behind: 1 · Done: 0/);
     expect(m.text).toMatch(/Average score: 85%/);
@@ -124,6 +130,9 @@ describe('/training report, Nudge and the weekly digest', () => {
     expect(got[0]!.text).toMatch(/Needs attention/);
     expect(digests(w, mark)).toHaveLength(0);
     expect((await w.data()).training!.progress!.digestWeek).toBe(monday);
+    // Under the digest, the group's chart as a picture, once.
+    const after = botMessages(w, admin).filter((m) => m.id > got[0]!.id);
+    expect(after.filter((m) => m.files.length > 0).map((m) => m.files[0]!.name)).toEqual([`progress-1-${monday}.png`]);
 
     // Later that week nothing more; the next Monday one more.
     w.emu.clock.advance(DAY);

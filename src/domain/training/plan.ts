@@ -179,3 +179,25 @@ export function learnerSchedule(
   if (next !== undefined) schedule.next = next;
   return schedule;
 }
+
+/**
+ * Each planned lesson's id → the first day it counts as overdue on (its week's end: the first
+ * training day of the next week), by the same packing and pauses as `learnerSchedule`. For looking at
+ * past days cheaply: on a day when the learner was in training and not paused, they were behind
+ * exactly when a lesson's day here had come and the lesson was not yet done. Empty before a start.
+ */
+export function overdueFrom(program: Program, settings: PlanSettings, run: GroupRun, facts: LearnerFacts, today: Day): Map<string, Day> {
+  const out = new Map<string, Day>();
+  const start = run.started === null ? null : later(run.started, facts.since);
+  if (start === null) return out;
+  const planned = programLessons(program, settings.level).filter((l) => {
+    const doneOn = facts.completed[l.id];
+    return doneOn === undefined || compareDays(doneOn, start) >= 0;
+  });
+  const paused = pausedSpans([...run.pauses, ...facts.pauses], start, today);
+  planWeeks(planned, settings.minutesPerWeek).forEach((week, n) => {
+    const day = activeDay(start, 7 * (n + 1), paused);
+    for (const lesson of week) out.set(lesson.id, day);
+  });
+  return out;
+}

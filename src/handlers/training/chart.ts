@@ -3,13 +3,14 @@ import type { BotContext } from '../../bot/context.js';
 import type { Uploaded, UploadFailure, UploadFile } from '../../bot/files.js';
 import { formatDay } from '../../domain/dates.js';
 import type { Day, StudyGroup } from '../../domain/model.js';
-import { groupChartData } from '../../domain/training/chart-data.js';
+import { progressChart, type GroupPlan } from '../../domain/training/progress.js';
 import type { ProgressChart } from '../../domain/training/progress-chart.js';
 import type { Lang, T } from '../../i18n/index.js';
 import { renderProgressChart } from '../../report/chart.js';
 import { groupTitle } from '../group/common.js';
 import { requireModerator } from '../shared.js';
-import { factsIn, groupFromTokens, learnersOf, programOf, settingsOf } from './common.js';
+import type { PortalData } from '../../store/types.js';
+import { factsIn, groupFromTokens, learnersOf, programOf } from './common.js';
 
 /** What sending a chart needs: a BotContext has it; the digest job makes one from uploadBotFile. */
 export interface ChartSender {
@@ -53,27 +54,33 @@ export function chartTexts(t: T, group: StudyGroup, today: Day, lang: Lang): { t
   };
 }
 
+/** What planning a group's schedules needs; null: not a training group, or no program. */
+export function planOf(data: PortalData, group: StudyGroup): GroupPlan | null {
+  const t = group.training;
+  if (!t) return null;
+  const program = programOf(data, t);
+  return program ? { program, settings: { minutesPerWeek: t.minutesPerWeek, level: t.level }, run: t.run } : null;
+}
+
+/** The ProgressChart of a group today (null: no program): for `/training chart`, the report card and the digest. */
+export function groupProgressChart(t: T, lang: Lang, data: PortalData, group: StudyGroup, today: Day): ProgressChart | null {
+  const plan = planOf(data, group);
+  if (!plan) return null;
+  const facts = learnersOf(data, group).map((id) => factsIn(data, group, id));
+  return progressChart(plan, facts, today, { lang, ...chartTexts(t, group, today, lang) });
+}
+
 /** `/training chart <group>` (moderators): the group's progress chart as a picture in this chat. */
 export async function chart(ctx: BotContext): Promise<void> {
   if (!(await requireModerator(ctx))) return;
   const group = await groupFromTokens(ctx, ctx.args.slice(1));
   if (!group) return;
-  const training = settingsOf(group);
-  const program = programOf(ctx.data, training);
-  if (!program) {
+  const today = ctx.today();
+  const data = groupProgressChart(ctx.t, ctx.lang, ctx.data, group, today);
+  if (!data) {
     await ctx.reply(ctx.t('training:start.no_program', { group: groupTitle(group), id: group.id }));
     return;
   }
-  const today = ctx.today();
-  const data = groupChartData({
-    program,
-    settings: { minutesPerWeek: training.minutesPerWeek, level: training.level },
-    run: training.run,
-    learners: learnersOf(ctx.data, group).map((id) => factsIn(ctx.data, group, id)),
-    today,
-    lang: ctx.lang,
-    ...chartTexts(ctx.t, group, today, ctx.lang),
-  });
   const sent = await sendProgressChart(ctx, ctx.chat.dialogId, data, {
     caption: ctx.t('charts:chart.caption', { group: groupTitle(group) }),
     fileName: `progress-${group.id}-${today}.png`,

@@ -7,23 +7,16 @@ import { formatDay } from '../../domain/dates.js';
 import type { Day, StudyGroup } from '../../domain/model.js';
 import { mentionId } from '../../domain/args.js';
 import { namesMatch } from '../../domain/text.js';
-import type { ProgressChart } from '../../domain/training/progress-chart.js';
-import { groupProgress, learnerReport, progressChart, STATUSES, type GroupPlan } from '../../domain/training/progress.js';
+import { groupProgress, learnerReport, STATUSES, type GroupPlan } from '../../domain/training/progress.js';
 import type { Lang, T } from '../../i18n/index.js';
 import type { PortalData } from '../../store/types.js';
 import { groupById, groupTitle, intArg, replyGone, requireManage } from '../group/common.js';
 import { factsIn, groupFromTokens, learnersOf, programOf, trainingGroupOf } from './common.js';
 import { lessonButtons, localized } from './learner.js';
+import { groupProgressChart, planOf, sendProgressChart, uploadFailureText } from './chart.js';
 
 /** At most this many names in "needs attention"; the rest are counted. */
 export const ATTENTION_LIMIT = 10;
-
-export function planOf(data: PortalData, group: StudyGroup): GroupPlan | null {
-  const t = group.training;
-  if (!t) return null;
-  const program = programOf(data, t);
-  return program ? { program, settings: { minutesPerWeek: t.minutesPerWeek, level: t.level }, run: t.run } : null;
-}
 
 function label(data: PortalData, userId: number): string {
   return mention(userId, data.users[String(userId)]?.name ?? `#${userId}`);
@@ -61,15 +54,6 @@ export function groupReportText(t: T, lang: Lang, data: PortalData, group: Study
   }
   if (p.attention.length > ATTENTION_LIMIT) lines.push(t('report:more', { count: p.attention.length - ATTENTION_LIMIT }));
   return lines.join('\n');
-}
-
-/** The ProgressChart of a group today (null: no program); the lead wires the picture into the card and digest. */
-export function groupProgressChart(t: T, lang: Lang, data: PortalData, group: StudyGroup, today: Day): ProgressChart | null {
-  const plan = planOf(data, group);
-  if (!plan) return null;
-  const facts = learnersOf(data, group).map((id) => factsIn(data, group, id));
-  const labels = { done: t('report:chart.done'), expected: t('report:chart.expected'), behind: t('report:chart.behind'), inTraining: t('report:chart.in_training'), topics: t('report:chart.topics'), weeks: t('report:chart.weeks') };
-  return progressChart(plan, facts, today, { title: group.name, lang, labels });
 }
 
 function reportCard(ctx: BotContext, group: StudyGroup): Reply {
@@ -137,6 +121,13 @@ export async function report(ctx: BotContext): Promise<void> {
   const group = await groupFromTokens(ctx, tokens);
   if (!group) return;
   if (!(await requireManage(ctx, group))) return;
+  // The picture first (issue 12 item 5: a moderator would rather look than read), then the card,
+  // so the newest message is the one with the Nudge button.
+  const chart = groupProgressChart(ctx.t, ctx.lang, ctx.data, group, ctx.today());
+  if (chart) {
+    const sent = await sendProgressChart(ctx, ctx.chat.dialogId, chart, { fileName: `progress-${group.id}-${ctx.today()}.png` });
+    if (!sent.ok) await ctx.reply(uploadFailureText(ctx.t, sent.reason));
+  }
   await ctx.reply(reportCard(ctx, group));
 }
 
