@@ -143,15 +143,19 @@ async function leaseHolder(schema: TestSchema, name: string): Promise<string | n
 
     const store = schema!.store();
     let handled = 0;
+    const unanswered: string[] = [];
     for (const side of sides) {
       const data = (await store.get(side.portal.state.identity.memberId))!;
       const names = acked.get(side)!;
       expect(names.length).toBe(PER_PORTAL);
       const answers = side.portal.dialog(side.demo.admin, String(side.botId)).filter((m) => m.authorId === side.botId);
       for (const name of names) {
-        // Once: one group, one answer card.
+        // Once: one group; never two answer cards. An answer being sent at the kill, after the
+        // handler's change committed, can be missing (README, known limits): counted below.
         expect(data.groups.filter((g) => g.name === name), name).toHaveLength(1);
-        expect(answers.filter((m) => m.text.includes(`[b]${name}[/b]`)), name).toHaveLength(1);
+        const cards = answers.filter((m) => m.text.includes(`[b]${name}[/b]`)).length;
+        expect(cards, name).toBeLessThanOrEqual(1);
+        if (cards === 0) unanswered.push(name);
         handled++;
       }
       // In order: the groups' ids (given out in handling order) follow the order the commands were sent.
@@ -165,7 +169,9 @@ async function leaseHolder(schema: TestSchema, name: string): Promise<string | n
     await c.end();
     expect(left.rows[0].n).toBe(0);
     expect(limitRefusals(sides)).toBe(0);
-    console.log(`two instances: ${handled} commands handled once and in order (${lb.counts.join(' + ')} requests through the balancer), scheduled work moved ${tookOverMs} ms after the SIGKILL, 0 QUERY_LIMIT_EXCEEDED`);
+    // Only what the killed instance had in hand at the kill (one event per portal at a time) can miss its answer.
+    expect(unanswered.length, unanswered.join(', ')).toBeLessThanOrEqual(sides.length);
+    console.log(`two instances: ${handled} commands handled once and in order, ${unanswered.length} answers cut off by the kill (${lb.counts.join(' + ')} requests through the balancer), scheduled work moved ${tookOverMs} ms after the SIGKILL, 0 QUERY_LIMIT_EXCEEDED`);
     expect(tookOverMs).toBeLessThan(60_000);
   }, 120_000);
 
