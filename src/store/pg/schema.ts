@@ -62,6 +62,45 @@ export const COLLECTIONS: readonly CollectionSpec[] = [
 ];
 export const COLLECTION_OF = new Map<string, CollectionSpec>(COLLECTIONS.map((c) => [c.part, c]));
 
+/**
+ * Collections inside a part kept in `extra` (`training`): their items are rows of their own table; in
+ * `extra` the key stays, as null ("in the table"), so an absent one stays absent.
+ */
+export interface NestedSpec extends CollectionSpec {
+  parent: string;
+  sub: string;
+}
+
+export const NESTED: readonly NestedSpec[] = [
+  { parent: 'training', sub: 'learners', part: 'training.learners' as keyof PortalData, table: 'training_learners' },
+  { parent: 'training', sub: 'attempts', part: 'training.attempts' as keyof PortalData, table: 'test_attempts', key: (a: { id: string }) => a.id },
+];
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** A nested collection's value in the data (undefined: absent). */
+export function nestedValue(data: unknown, spec: NestedSpec): unknown {
+  const parent = (data as Record<string, unknown>)[spec.parent];
+  return isObject(parent) ? parent[spec.sub] : undefined;
+}
+
+/** The part as `extra` holds it: each nested collection present replaced by null. */
+function withoutNested(part: string, value: unknown): unknown {
+  const specs = NESTED.filter((n) => n.parent === part);
+  if (!specs.length || !isObject(value)) return value;
+  const out = { ...value };
+  for (const n of specs) if (out[n.sub] !== undefined && out[n.sub] !== null) out[n.sub] = null;
+  return out;
+}
+
+/** Puts the nested collections' rows back where `extra` holds null for them. */
+export function withNested(data: Record<string, unknown>, rows: (spec: NestedSpec) => unknown): void {
+  for (const n of NESTED) {
+    const parent = data[n.parent];
+    if (isObject(parent) && parent[n.sub] === null) parent[n.sub] = rows(n);
+  }
+}
+
 /** The parts this schema models; any other top-level key goes to the portal's `extra` column as it is. */
 const KNOWN = new Set<string>(['installation', ...SCALARS.map((s) => s.part), ...COLLECTIONS.map((c) => c.part)]);
 
@@ -91,7 +130,9 @@ export function rowParams(data: PortalData, parts?: ReadonlySet<string>): Map<st
   }
   for (const s of SCALARS) if (has(s.part)) out.set(s.column, param(s.kind, d[s.part]));
   if (!parts || [...parts].some((p) => !KNOWN.has(p))) {
-    const extra = Object.fromEntries(Object.entries(d).filter(([k, v]) => !KNOWN.has(k) && v !== undefined));
+    const extra = Object.fromEntries(
+      Object.entries(d).filter(([k, v]) => !KNOWN.has(k) && v !== undefined).map(([k, v]) => [k, withoutNested(k, v)]),
+    );
     out.set('extra', JSON.stringify(extra));
   }
   return out;

@@ -4,7 +4,10 @@ import { draftOf } from '../draft.js';
 import { KeyedMutex } from '../mutex.js';
 import { PortalNotFoundError, type PortalData, type PortalStore } from '../types.js';
 import { diffList, EMPTY_META, upsertItems, type ListMeta } from './diff.js';
-import { COLLECTION_OF, COLLECTIONS, entriesOf, fromRow, groupRow, insertColumns, JSON_COLUMNS, keyed, rowParams, type Row } from './schema.js';
+import {
+  COLLECTION_OF, COLLECTIONS, entriesOf, fromRow, groupRow, insertColumns, JSON_COLUMNS, keyed, NESTED, nestedValue, rowParams, withNested,
+  type CollectionSpec, type Row,
+} from './schema.js';
 
 export interface PgStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -27,7 +30,7 @@ interface Cached {
 const memberKey = (m: unknown) => String((m as { userId: number }).userId);
 
 /** The whole portal in one statement (one snapshot): the row and each collection as `[k, pos, data]` in order. */
-const LOAD = `SELECT p.*, ${COLLECTIONS.map(
+const LOAD = `SELECT p.*, ${[...COLLECTIONS, ...NESTED].map(
   (c) => `(SELECT coalesce(jsonb_agg(jsonb_build_array(t.k, t.pos, t.data) ORDER BY t.pos), '[]') FROM ${c.table} t WHERE t.member_id = p.member_id) AS "c_${c.part}"`,
 ).join(', ')}, (SELECT coalesce(jsonb_agg(jsonb_build_array(t.group_k, t.k, t.pos, t.data) ORDER BY t.group_k, t.pos), '[]') FROM group_members t WHERE t.member_id = p.member_id) AS c_members
 FROM portals p WHERE p.member_id = $1`;
@@ -130,7 +133,8 @@ export class PgPortalStore implements PortalStore {
           values,
         );
         const empty: Cached = { rev: '0', data: copy, lists: new Map(), members: new Map() };
-        return this.write(client, memberId, empty, copy, new Set(COLLECTIONS.map((c) => c.part)), true);
+        const parts = new Set<string>([...COLLECTIONS.map((c) => c.part), ...NESTED.map((n) => n.parent)]);
+        return this.write(client, memberId, empty, copy, parts, true);
       });
       if (this.freeze) deepFreeze(copy);
       this.cache.set(memberId, written);
@@ -170,13 +174,16 @@ export class PgPortalStore implements PortalStore {
     if (!row) return undefined;
     const data = fromRow(row);
     const lists = new Map<string, ListMeta>();
-    for (const c of COLLECTIONS) {
+    const values = new Map<string, unknown>();
+    for (const c of [...COLLECTIONS, ...NESTED]) {
       const rows = row[`c_${c.part}`] as Array<[string, number, unknown]>;
       const meta = new Map<string, { pos: number; json: string }>();
       for (const [k, pos, item] of rows) meta.set(k, { pos, json: JSON.stringify(item) });
       lists.set(c.part, { rows: meta, max: rows.reduce((m, x) => Math.max(m, x[1]), 0) });
-      data[c.part] = c.key ? rows.map((x) => x[2]) : Object.fromEntries(rows.map((x) => [x[0], x[2]]));
+      values.set(c.part, c.key ? rows.map((x) => x[2]) : Object.fromEntries(rows.map((x) => [x[0], x[2]])));
     }
+    for (const c of COLLECTIONS) data[c.part] = values.get(c.part);
+    withNested(data, (n) => values.get(n.part));
     const byGroup = new Map<string, Array<[string, number, unknown]>>();
     for (const [g, k, pos, m] of row.c_members as Array<[string, string, number, unknown]>) {
       let list = byGroup.get(g);
@@ -212,23 +219,17 @@ export class PgPortalStore implements PortalStore {
     const members = new Map(base.members);
     const n = next as unknown as Record<string, unknown>;
     for (const part of changed) {
+      for (const spec of NESTED) {
+        if (spec.parent !== part) continue;
+        const entries = entriesOf(spec, nestedValue(n, spec)).map(({ k, item }) => ({ k, item, json: JSON.stringify(item) }));
+        await this.writeList(client, memberId, spec, lists, entries);
+      }
       const spec = COLLECTION_OF.get(part);
       if (!spec) continue;
       const isGroups = part === 'groups';
       const entries = entriesOf(spec, n[part]).map(({ k, item }) => ({ k, item, json: JSON.stringify(isGroups ? groupRow(item) : item) }));
-      const diff = diffList(base.lists.get(part) ?? EMPTY_META, entries);
-      lists.set(part, diff.meta);
-      if (diff.deletes.length) {
-        await client.query(`DELETE FROM ${spec.table} WHERE member_id = $1 AND k = ANY($2::text[])`, [memberId, diff.deletes]);
-      }
-      if (diff.upserts.length) {
-        await client.query(
-          `INSERT INTO ${spec.table} (member_id, k, pos, data) SELECT $1, e->>0, (e->>1)::bigint, e->2 FROM jsonb_array_elements($2::jsonb) e
-           ON CONFLICT (member_id, k) DO UPDATE SET pos = EXCLUDED.pos, data = EXCLUDED.data`,
-          [memberId, `[${upsertItems(diff.upserts).join(',')}]`],
-        );
-      }
-      if (isGroups) await this.writeMembers(client, memberId, members, entries, diff.deletes);
+      const deletes = await this.writeList(client, memberId, spec, lists, entries);
+      if (isGroups) await this.writeMembers(client, memberId, members, entries, deletes);
     }
     if (inserted) return { rev: '1', data: next, lists, members };
     const before = rowParams(base.data, changed);
@@ -242,6 +243,29 @@ export class PgPortalStore implements PortalStore {
     }
     const r = await client.query<{ rev: string }>(`UPDATE portals SET ${sets.join(', ')} WHERE member_id = $1 RETURNING rev`, values);
     return { rev: String(r.rows[0]!.rev), data: next, lists, members };
+  }
+
+  /** Writes the rows of one collection table that differ from `lists` (updated); returns the keys deleted. */
+  private async writeList(
+    client: pg.PoolClient,
+    memberId: string,
+    spec: CollectionSpec,
+    lists: Map<string, ListMeta>,
+    entries: ReadonlyArray<{ k: string; json: string }>,
+  ): Promise<string[]> {
+    const diff = diffList(lists.get(spec.part) ?? EMPTY_META, entries);
+    lists.set(spec.part, diff.meta);
+    if (diff.deletes.length) {
+      await client.query(`DELETE FROM ${spec.table} WHERE member_id = $1 AND k = ANY($2::text[])`, [memberId, diff.deletes]);
+    }
+    if (diff.upserts.length) {
+      await client.query(
+        `INSERT INTO ${spec.table} (member_id, k, pos, data) SELECT $1, e->>0, (e->>1)::bigint, e->2 FROM jsonb_array_elements($2::jsonb) e
+         ON CONFLICT (member_id, k) DO UPDATE SET pos = EXCLUDED.pos, data = EXCLUDED.data`,
+        [memberId, `[${upsertItems(diff.upserts).join(',')}]`],
+      );
+    }
+    return diff.deletes;
   }
 
   private async writeMembers(
