@@ -86,7 +86,13 @@ async function trainingWorld(program: Program, pg: boolean): Promise<{ w: World;
   } finally {
     if (pg) delete process.env.SCENARIO_STORE;
   }
+  // The learners were in the portal before the bot came (as at an install on a grown company): no
+  // ONUSERADD for them, else the answers measured would queue behind 10,000 placements in the inbox.
+  const bindings = w.portal.state.bindings;
+  const userAdd = [...bindings].filter(([, b]) => b.event === 'ONUSERADD');
+  for (const [k] of userAdd) bindings.delete(k);
   const learners = await addTrainingPortal(w, program);
+  for (const [k, b] of userAdd) bindings.set(k, b);
   // What the bot already knows of them, as after earlier conversations (no first-contact writes measured).
   await w.rt.store.update(w.memberId, (d) => {
     for (const id of learners) d.users[String(id)] = { name: `Learner${id} Bench`, extranet: false };
