@@ -10,7 +10,7 @@ import { learnerSchedule, programLessons } from '../src/domain/training/plan.js'
 import type { StudyGroup } from '../src/domain/model.js';
 import { DEFAULT_RATE_LIMIT } from '../src/sandbox/emulator/rate-limit.js';
 import type { RequestLogEntry } from '../src/sandbox/emulator/portal.js';
-import { startWorld } from '../test/helpers/world.js';
+import { startWorld, type World } from '../test/helpers/world.js';
 import { mulberry32, round } from './_util.js';
 
 const GROUPS = 100;
@@ -80,6 +80,39 @@ async function planning(): Promise<Record<string, number>> {
 }
 
 /**
+ * Makes `w`'s portal one of 10,000 learners in training: the people in the emulated portal, one course
+ * with `program`, 100 groups of 100 learners started whole weeks ago (0 to 9), each learner's facts in
+ * PortalTraining.learners. Every learner has exactly one lesson due today (1 minute a week puts one
+ * lesson in a week). Returns the learners' user ids. bench/scale.ts builds its training portal with it.
+ */
+export async function addTrainingPortal(w: World, program: Program): Promise<number[]> {
+  const today = new Date(w.emu.clock.now()).toISOString().slice(0, 10);
+  const ids: number[] = [];
+  for (let i = 0; i < LEARNERS; i++) ids.push(w.portal.addUser({ name: `Learner${i}`, lastName: 'Bench', workPosition: 'Driver' }).id);
+  const since = new Date(w.emu.clock.now() - 60_000).toISOString();
+  await w.rt.store.update(w.memberId, (d) => {
+    const courseId = Math.max(0, ...d.courses.map((c) => c.id)) + 1;
+    d.courses.push({ id: courseId, title: 'Bench program', url: 'https://example.com/bench', kind: 'course', prompts: [], hiddenFromExtranet: false, program, createdBy: w.demo.admin, createdAt: since });
+    const firstId = Math.max(0, ...d.groups.map((g) => g.id)) + 1;
+    for (let g = 0; g < GROUPS; g++) {
+      const started = addDays(today, -7 * (g % 10));
+      const members = ids.slice(g * (LEARNERS / GROUPS), (g + 1) * (LEARNERS / GROUPS));
+      const group: StudyGroup = {
+        id: firstId + g, name: `Bench ${g}`, description: '', workgroupId: 0, linked: false, ownerId: w.demo.admin,
+        privacy: 'open', accessFrom: null, accessTo: null, archived: false,
+        members: members.map((userId) => ({ userId, status: 'member', since, addedBy: w.demo.admin })),
+        courseIds: [courseId], chatDialogIds: [], createdBy: w.demo.admin, createdAt: since,
+        training: { courseId, minutesPerWeek: 1, passPercent: 80, level: LEVELS[g % 3]!, run: { started, pauses: [], stopped: null } },
+      };
+      d.groups.push(group);
+      d.training ??= { learners: {}, rules: [] };
+      for (const userId of members) d.training.learners[String(userId)] = { userId, groupId: group.id, since: started, completed: {}, pauses: [], stopped: null };
+    }
+  });
+  return ids;
+}
+
+/**
  * One day's reminders: 100 training groups of 100 learners each, every learner with exactly one lesson
  * due today (an intensity below every lesson's minutes puts one lesson in a week; the groups started
  * whole weeks ago), sent by the scheduler's tick with the installation's tokens. The portal and the
@@ -89,29 +122,7 @@ async function remindersOfOneDay(): Promise<Record<string, number>> {
   const program = JSON.parse(await readFile(join(import.meta.dirname, '..', 'data', 'programs', 'infosec-awareness.json'), 'utf8')) as Program;
   const w = await startWorld({ mode: 'webhook', rateLimit: DEFAULT_RATE_LIMIT, botRateLimit: DEFAULT_RATE_LIMIT });
   try {
-    const today = new Date(w.emu.clock.now()).toISOString().slice(0, 10);
-    const ids: number[] = [];
-    for (let i = 0; i < LEARNERS; i++) ids.push(w.portal.addUser({ name: `Learner${i}`, lastName: 'Bench', workPosition: 'Driver' }).id);
-    const since = new Date(w.emu.clock.now() - 60_000).toISOString();
-    await w.rt.store.update(w.memberId, (d) => {
-      const courseId = Math.max(0, ...d.courses.map((c) => c.id)) + 1;
-      d.courses.push({ id: courseId, title: 'Bench program', url: 'https://example.com/bench', kind: 'course', prompts: [], hiddenFromExtranet: false, program, createdBy: w.demo.admin, createdAt: since });
-      const firstId = Math.max(0, ...d.groups.map((g) => g.id)) + 1;
-      for (let g = 0; g < GROUPS; g++) {
-        const started = addDays(today, -7 * (g % 10));
-        const members = ids.slice(g * (LEARNERS / GROUPS), (g + 1) * (LEARNERS / GROUPS));
-        const group: StudyGroup = {
-          id: firstId + g, name: `Bench ${g}`, description: '', workgroupId: 0, linked: false, ownerId: w.demo.admin,
-          privacy: 'open', accessFrom: null, accessTo: null, archived: false,
-          members: members.map((userId) => ({ userId, status: 'member', since, addedBy: w.demo.admin })),
-          courseIds: [courseId], chatDialogIds: [], createdBy: w.demo.admin, createdAt: since,
-          training: { courseId, minutesPerWeek: 1, passPercent: 80, level: LEVELS[g % 3]!, run: { started, pauses: [], stopped: null } },
-        };
-        d.groups.push(group);
-        d.training ??= { learners: {}, rules: [] };
-        for (const userId of members) d.training.learners[String(userId)] = { userId, groupId: group.id, since: started, completed: {}, pauses: [], stopped: null };
-      }
-    });
+    await addTrainingPortal(w, program);
     w.portal.bucket.reset();
     const made: RequestLogEntry[] = [];
     const record = w.portal.recordRequest.bind(w.portal);
