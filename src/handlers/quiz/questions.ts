@@ -7,7 +7,7 @@ import { MAX_FILE_BYTES, MAX_OPTIONS, parseQuestionsFile, type QuestionsFileErro
 import type { TestRef } from '../../domain/quiz/model.js';
 import type { Question } from '../../domain/quiz/score.js';
 import { replyError, requireModerator } from '../shared.js';
-import { findTest, pick, testFromTokens, testName, type TestTarget } from './tests.js';
+import { findTest, pick, testName, testOrAnswer, type TestTarget } from './tests.js';
 
 export const PENDING_FILE = 'quiz.file';
 /** Questions shown in the preview; the count says how many there are. */
@@ -98,20 +98,8 @@ export async function questionsCommand(ctx: BotContext): Promise<void> {
   if (!(await requireModerator(ctx))) return;
   const tokens = ctx.args.slice(1);
   const load = tokens.length > 1 && LOAD_WORDS.has(tokens.at(-1)!.toLowerCase());
-  const found = testFromTokens(ctx.data.courses, load ? tokens.slice(0, -1) : tokens);
-  if (!found.ok) {
-    if (found.code === 'course_missing') {
-      await ctx.reply(ctx.t('quiz:questions.usage', { options: MAX_OPTIONS }));
-      return;
-    }
-    if (found.code === 'not_a_test' || found.code === 'no_lesson') {
-      const d = found.details ?? {};
-      await ctx.reply(ctx.t(`quiz:ref.${found.code}`, { course: escapeBb(String(d.course ?? '')), lesson: escapeBb(String(d.lesson ?? '')), id: d.id ?? '' }));
-      return;
-    }
-    return replyError(ctx, found.code, found.details);
-  }
-  const target = found.value;
+  const target = await testOrAnswer(ctx, load ? tokens.slice(0, -1) : tokens, ctx.t('quiz:questions.usage', { options: MAX_OPTIONS }));
+  if (!target) return;
   const fileId = fileIdOf(ctx);
   if (fileId !== null) return loadQuestions(ctx, target.ref, fileId);
   if (load) {

@@ -7,7 +7,7 @@ import { formatDay, todayAtOffset } from '../../domain/dates.js';
 import { currentStep, latestAttempt, retakeAllowed, startAttempt, type Step } from '../../domain/quiz/attempt.js';
 import type { Attempt, TestRef } from '../../domain/quiz/model.js';
 import { replyError } from '../shared.js';
-import { findTest, pick, refFromArgs, takerOf, testArgs, testFromTokens, testName, type TestTarget } from './tests.js';
+import { findTest, pick, refFromArgs, takerOf, testArgs, testName, testOrAnswer, type TestTarget } from './tests.js';
 
 /** The "Take the test" button for a test (null when its ref cannot be carried in a payload). */
 export function takeButton(ctx: Pick<BotContext, 't'>, ref: TestRef, key: 'take' | 'retake' = 'take'): Button | null {
@@ -109,18 +109,6 @@ export async function takeButtonHandler(ctx: BotContext, args: string[]): Promis
 
 /** `/course take <test>` or `/course take <course> <lesson id>`. */
 export async function takeCommand(ctx: BotContext): Promise<void> {
-  const found = testFromTokens(ctx.data.courses, ctx.args.slice(1));
-  if (!found.ok) {
-    if (found.code === 'course_missing') {
-      await ctx.reply(ctx.t('quiz:take.usage'));
-      return;
-    }
-    if (found.code === 'not_a_test' || found.code === 'no_lesson') {
-      const d = found.details ?? {};
-      await ctx.reply(ctx.t(`quiz:ref.${found.code}`, { course: escapeBb(String(d.course ?? '')), lesson: escapeBb(String(d.lesson ?? '')), id: d.id ?? '' }));
-      return;
-    }
-    return replyError(ctx, found.code, found.details);
-  }
-  await takeTest(ctx, found.value);
+  const target = await testOrAnswer(ctx, ctx.args.slice(1), ctx.t('quiz:take.usage'));
+  if (target) await takeTest(ctx, target);
 }

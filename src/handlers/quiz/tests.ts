@@ -10,6 +10,7 @@ import type { Lesson, Localized } from '../../domain/training/model.js';
 import { err, ok, type Result } from '../../domain/result.js';
 import type { Lang } from '../../i18n/index.js';
 import { lookupCourse } from '../course/refs.js';
+import { replyError } from '../shared.js';
 import { learnerView } from '../training/common.js';
 
 export interface TestTarget {
@@ -108,4 +109,23 @@ export function refFromArgs(args: readonly string[]): TestRef | null {
 export function openGroup(ctx: BotContext, groupId: number | null): StudyGroup | null {
   const g = groupId === null ? undefined : ctx.data.groups.find((x) => x.id === groupId);
   return g && isGroupOpenOn(g, ctx.today()) ? g : null;
+}
+
+/**
+ * The test the tokens name, or null once the caller has been told why not: `usage` when nothing
+ * was named, the quiz's own answer for a course that is no test or a lesson not in it, the shared
+ * course-lookup answers otherwise.
+ */
+export async function testOrAnswer(ctx: BotContext, tokens: readonly string[], usage: string): Promise<TestTarget | null> {
+  const found = testFromTokens(ctx.data.courses, tokens);
+  if (found.ok) return found.value;
+  if (found.code === 'course_missing') {
+    await ctx.reply(usage);
+  } else if (found.code === 'not_a_test' || found.code === 'no_lesson') {
+    const d = found.details ?? {};
+    await ctx.reply(ctx.t(`quiz:ref.${found.code}`, { course: escapeBb(String(d.course ?? '')), lesson: escapeBb(String(d.lesson ?? '')), id: d.id ?? '' }));
+  } else {
+    await replyError(ctx, found.code, found.details);
+  }
+  return null;
 }
