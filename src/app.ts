@@ -1,5 +1,5 @@
 // buildApp(deps): the fastify instance with the bot's routes; it never listens (tests inject, main.ts listens).
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Bot } from './bot/bot.js';
 import { REDACT_PATHS } from './bot/logger.js';
 import { BODY_LIMIT, registerBodyParsers, registerReceiver } from './bot/receiver.js';
@@ -20,6 +20,10 @@ export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 export function buildApp(deps: AppDeps): FastifyInstance {
   const app = Fastify({
     logger: deps.logger ?? false,
+    // No "incoming request"/"request completed" pair per event at info: at a portal's event rate that
+    // is most of the log and a good part of the intake's time. Refusals, failures and the bot's own
+    // lines are logged where they happen (receiver.ts, the error handler below).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // Bodies with __proto__ / constructor.prototype keys are refused (400) rather than merged.
     onProtoPoisoning: 'error',

@@ -3,6 +3,7 @@ import type { FileInbox, InboxEntry } from '../store/inbox.js';
 import type { PgInbox } from '../store/pg/inbox.js';
 import type { Leases } from '../store/pg/leases.js';
 import type { PortalStore } from '../store/types.js';
+import { AckFirst, type AckFirstOptions } from './ack-first.js';
 import { describe, type Bot } from './bot.js';
 import { EventShapeError, authSchema, envelopeSchema, normalizeEvent } from './events.js';
 import { FormError, parseForm } from './form.js';
@@ -20,6 +21,8 @@ export interface IntakeDeps {
    * instance looks for queues nobody handles (an instance that died). Takes the place of `inbox`.
    */
   shared?: { inbox: PgInbox; leases: Leases; sweepMs?: number };
+  /** How handling gives way to acknowledging during a burst (bot/ack-first.ts). */
+  ackFirst?: AckFirstOptions;
 }
 
 /** The event could not be kept (a full disk): it must not be acknowledged. */
@@ -27,6 +30,8 @@ export class IntakeUnavailable extends Error {}
 
 export class Intake {
   private readonly opened = new Map<string, Promise<void>>();
+  /** Kept events waiting for their portal's turn, per portal (see enqueue). */
+  private readonly waiting = new Map<string, Array<{ entry: InboxEntry; written: Promise<void> | undefined }>>();
 
   /** Shared inbox: portals whose queue this instance is working through, and those kicked meanwhile. */
   private readonly draining = new Set<string>();
@@ -36,13 +41,23 @@ export class Intake {
   private sweeper: ReturnType<typeof setInterval> | null = null;
   private sweeping: Promise<void> | null = null;
 
-  constructor(private readonly deps: IntakeDeps) {}
+  /** Handling waits while events are being acknowledged (a burst is acknowledged first, handled in the gaps). */
+  readonly gate: AckFirst;
+
+  constructor(private readonly deps: IntakeDeps) {
+    this.gate = new AckFirst(deps.ackFirst);
+  }
 
   /**
    * Keeps a verified event and queues it. Resolves once it is on disk (then the caller answers 200);
    * rejects with IntakeUnavailable if it could not be written, and then nothing of it is handled.
    */
   async accept(memberId: string, type: InboxEntry['type'], body: string): Promise<void> {
+    await this.keep(memberId, type, body);
+    this.gate.acked();
+  }
+
+  private async keep(memberId: string, type: InboxEntry['type'], body: string): Promise<void> {
     const shared = this.deps.shared;
     if (shared) {
       try {
@@ -56,19 +71,12 @@ export class Intake {
     }
     const inbox = this.deps.inbox;
     if (!inbox) {
-      this.deps.bot.enqueueTask(memberId, () => this.handle(memberId, { seq: 0, type, body }));
+      this.enqueue(memberId, { seq: 0, type, body });
       return;
     }
     await this.recover(memberId);
     const { seq, written } = await inbox.append(memberId, type, body);
-    this.deps.bot.enqueueTask(memberId, async () => {
-      try {
-        await written;
-      } catch {
-        return;
-      }
-      await this.handle(memberId, { seq, type, body });
-    });
+    this.enqueue(memberId, { seq, type, body }, written);
     try {
       await written;
     } catch (e) {
@@ -78,6 +86,37 @@ export class Intake {
       );
       throw new IntakeUnavailable('the inbox could not be written');
     }
+  }
+
+  /**
+   * Queues a kept event for handling, in order. A portal's waiting events are one task in the bot's
+   * per-portal queue at a time (those present when it began; later ones form the next task), not one
+   * task each: a backlog of thousands costs an array, not thousands of chained promises.
+   */
+  private enqueue(memberId: string, entry: InboxEntry, written?: Promise<void>): void {
+    const waiting = this.waiting.get(memberId);
+    if (waiting) {
+      waiting.push({ entry, written });
+      return;
+    }
+    const list = [{ entry, written }];
+    this.waiting.set(memberId, list);
+    const run = async (): Promise<void> => {
+      for (let n = list.length; n > 0; n--) {
+        const item = list.shift()!;
+        if (item.written) {
+          try {
+            await item.written;
+          } catch {
+            continue; // not kept, so not acknowledged: nothing to handle
+          }
+        }
+        await this.handle(memberId, item.entry);
+      }
+      if (list.length > 0) this.deps.bot.enqueueTask(memberId, run);
+      else this.waiting.delete(memberId);
+    };
+    this.deps.bot.enqueueTask(memberId, run);
   }
 
   /** Opens the portal's inbox once and queues what a crash left unhandled there, before anything new. */
@@ -90,7 +129,7 @@ export class Intake {
         const done = (await this.deps.store.get(memberId))?.inboxDone ?? 0;
         const left = await inbox.open(memberId, done);
         if (left.length > 0) this.deps.log.warn({ memberId, events: left.length }, 'inbox: handling the events a restart left unhandled');
-        for (const entry of left) this.deps.bot.enqueueTask(memberId, () => this.handle(memberId, entry));
+        for (const entry of left) this.enqueue(memberId, entry);
       })();
       this.opened.set(memberId, p);
       p.catch(() => this.opened.delete(memberId));
@@ -103,8 +142,9 @@ export class Intake {
     const { bot, store, log } = this.deps;
     // A backlog is worked through one event per turn of the event loop, so new requests are read and
     // acknowledged in between instead of waiting for the whole backlog (store reads are in memory and
-    // would otherwise never yield).
+    // would otherwise never yield); during a burst, acknowledging goes first (bot/ack-first.ts).
     await new Promise((r) => setImmediate(r));
+    await this.gate.turn();
     try {
       const body = entry.type === 'form' ? parseForm(entry.body) : (JSON.parse(entry.body) as unknown);
       const env = envelopeSchema.parse(body);
