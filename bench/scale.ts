@@ -4,7 +4,7 @@
 // with 1,000 other portals stored; "my courses" p50/p95 on the training portal from PostgreSQL beside
 // the file store. Needs TEST_DATABASE_URL.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startEmulator } from '../src/sandbox/emulator/index.js';
@@ -48,8 +48,30 @@ async function storeOthers(store: { put: (d: ReturnType<typeof emptyPortal>) => 
   console.log(`stored ${OTHER_PORTALS} portals of ${USERS_PER_PORTAL} users in ${round((performance.now() - t0) / 1000)} s`);
 }
 
-/** Commands from many portals at once through `instances` processes: handled events per second. */
-async function eventsPerSecond(url: string, instances: number): Promise<number> {
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; null elsewhere). */
+async function cpuMs(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name), in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+interface EventsRun {
+  perSecond: number;
+  /** The bot processes' CPU per handled event (all instances together), ms. */
+  cpuPerEvent: number | null;
+  /** Each instance's share of the requests the balancer sent it and of the bots' CPU, %. */
+  requestShare: number[];
+  cpuShare: number[];
+}
+
+/** Commands from many portals at once through `instances` processes: handled events per second, and where the work went. */
+async function eventsPerSecond(url: string, instances: number): Promise<EventsRun> {
   const emu = await startEmulator({ port: 0 });
   const schema = await freshSchema(url);
   // The same database as the stored world: the 1,000 portals of 100 users are there beside the installed ones.
@@ -74,6 +96,8 @@ async function eventsPerSecond(url: string, instances: number): Promise<number> 
     const answers = () => sides.reduce((n, s) => n + s.portal.dialog(s.demo.admin, String(s.botId)).filter((m) => m.authorId === s.botId).length, 0);
     const before = answers();
     const total = EVENT_PORTALS * EVENTS_PER_PORTAL;
+    const countsBefore = [...lb.counts];
+    const cpuBefore = await Promise.all(bots.map((b) => cpuMs(b.child?.pid)));
     const started = performance.now();
     await Promise.all(sides.map(async (s) => {
       for (let i = 0; i < EVENTS_PER_PORTAL; i++) await s.portal.as(s.demo.admin).send(String(s.botId), '/help');
@@ -82,7 +106,18 @@ async function eventsPerSecond(url: string, instances: number): Promise<number> 
       if (performance.now() - started > 300_000) throw new Error('events not answered in 5 minutes');
       await new Promise((r) => setTimeout(r, 20));
     }
-    return total / ((performance.now() - started) / 1000);
+    const perSecond = total / ((performance.now() - started) / 1000);
+    const cpuAfter = await Promise.all(bots.map((b) => cpuMs(b.child?.pid)));
+    const used = cpuAfter.map((a, i) => (a === null || cpuBefore[i] === null ? null : a - cpuBefore[i]!));
+    const cpuTotal = used.every((u) => u !== null) ? used.reduce<number>((n, u) => n + u!, 0) : null;
+    const sent = bots.map((_, i) => lb.counts[i]! - countsBefore[i]!);
+    const sentTotal = sent.reduce((n, x) => n + x, 0) || 1;
+    return {
+      perSecond,
+      cpuPerEvent: cpuTotal === null ? null : cpuTotal / total,
+      requestShare: sent.map((x) => Math.round((x / sentTotal) * 100)),
+      cpuShare: cpuTotal ? used.map((u) => Math.round(((u ?? 0) / cpuTotal) * 100)) : [],
+    };
   } finally {
     for (const b of bots) await b.kill();
     lb.server.close();
@@ -165,15 +200,20 @@ export async function run(): Promise<Record<string, number | string>> {
   }
 
   const one = await eventsPerSecond(url, 1);
-  console.log(`events/s, 1 instance: ${round(one)}`);
+  console.log(`events/s, 1 instance: ${round(one.perSecond)}`);
   const two = await eventsPerSecond(url, 2);
 
   const figures: Record<string, number | string> = {
     'write p50, 1 other portal stored (ms)': round(alone),
     [`write p50, ${OTHER_PORTALS + 1} other portals stored (ms)`]: round(among),
-    [`events/s, 1 instance (${EVENT_PORTALS} portals)`]: round(one),
-    [`events/s, 2 instances (${EVENT_PORTALS} portals)`]: round(two),
-    'events/s ratio 2:1': round(two / one),
+    [`events/s, 1 instance (${EVENT_PORTALS} portals)`]: round(one.perSecond),
+    [`events/s, 2 instances (${EVENT_PORTALS} portals)`]: round(two.perSecond),
+    'events/s ratio 2:1': round(two.perSecond / one.perSecond),
+    'bot CPU per event, 1 instance (ms)': one.cpuPerEvent === null ? 'n/a' : round(one.cpuPerEvent),
+    'bot CPU per event, 2 instances together (ms)': two.cpuPerEvent === null ? 'n/a' : round(two.cpuPerEvent),
+    '2 instances: share of requests (%)': two.requestShare.join(' / '),
+    '2 instances: share of the bots\' CPU (%)': two.cpuShare.join(' / '),
+    'cores on this machine': availableParallelism(),
     '"my courses" p50, 10,000 learners, file store (ms)': round(fileCourses.p50),
     '"my courses" p95, 10,000 learners, file store (ms)': round(fileCourses.p95),
     '"my courses" p50, 10,000 learners, PostgreSQL (ms)': round(pgCourses.p50),

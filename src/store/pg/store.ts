@@ -4,9 +4,11 @@ import { draftOf } from '../draft.js';
 import { KeyedMutex } from '../mutex.js';
 import { PortalNotFoundError, type PortalData, type PortalStore } from '../types.js';
 import { diffList, EMPTY_META, upsertItems, type ListMeta } from './diff.js';
+import { randomUUID } from 'node:crypto';
+import { loadPortal, staleParts, type Cached, type PartRevs } from './load.js';
 import {
-  COLLECTION_OF, COLLECTIONS, entriesOf, fromRow, groupRow, insertColumns, JSON_COLUMNS, keyed, NESTED, nestedValue, rowParams, withNested,
-  type CollectionSpec, type Row,
+  COLLECTION_OF, COLLECTIONS, entriesOf, groupRow, insertColumns, JSON_COLUMNS, keyed, NESTED, nestedValue, rowParams,
+  type CollectionSpec,
 } from './schema.js';
 
 export interface PgStoreOptions {
@@ -18,22 +20,7 @@ export interface PgStoreOptions {
   poolSize?: number;
 }
 
-/** What this process last read or wrote of a portal: the data, its rev, and each collection's rows. */
-interface Cached {
-  rev: string;
-  data: PortalData;
-  lists: ReadonlyMap<string, ListMeta>;
-  /** group key → its members' rows */
-  members: ReadonlyMap<string, ListMeta>;
-}
-
 const memberKey = (m: unknown) => String((m as { userId: number }).userId);
-
-/** The whole portal in one statement (one snapshot): the row and each collection as `[k, pos, data]` in order. */
-const LOAD = `SELECT p.*, ${[...COLLECTIONS, ...NESTED].map(
-  (c) => `(SELECT coalesce(jsonb_agg(jsonb_build_array(t.k, t.pos, t.data) ORDER BY t.pos), '[]') FROM ${c.table} t WHERE t.member_id = p.member_id) AS "c_${c.part}"`,
-).join(', ')}, (SELECT coalesce(jsonb_agg(jsonb_build_array(t.group_k, t.k, t.pos, t.data) ORDER BY t.group_k, t.pos), '[]') FROM group_members t WHERE t.member_id = p.member_id) AS c_members
-FROM portals p WHERE p.member_id = $1`;
 
 /**
  * Every statement names the portal (member_id = $1). `update` holds the portal's row lock
@@ -69,25 +56,25 @@ export class PgPortalStore implements PortalStore {
   async get(memberId: string): Promise<PortalData | undefined> {
     // PostgreSQL text holds no NUL and no broken UTF-16: such a key names no portal (and must not be a 500).
     if (!storableKey(memberId)) return undefined;
-    const r = await this.pool.query<{ rev: string }>('SELECT rev FROM portals WHERE member_id = $1', [memberId]);
-    const rev = r.rows[0]?.rev;
-    if (rev === undefined) {
+    const r = await this.pool.query<RevRow>('SELECT rev, part_revs FROM portals WHERE member_id = $1', [memberId]);
+    const head = r.rows[0];
+    if (head === undefined) {
       this.cache.delete(memberId);
       return undefined;
     }
     const cached = this.cache.get(memberId);
-    if (cached?.rev === rev) return cached.data;
-    return (await this.load(this.pool, memberId))?.data;
+    if (cached?.rev === head.rev) return cached.data;
+    return (await this.load(this.pool, memberId, cached, head))?.data;
   }
 
   update<T>(memberId: string, mutate: (data: PortalData) => T | Promise<T>): Promise<T> {
     return this.mutex.run(memberId, async () => {
       const { out, written } = await this.transaction(async (client) => {
-        const r = await client.query<{ rev: string }>('SELECT rev FROM portals WHERE member_id = $1 FOR UPDATE', [memberId]);
-        const rev = r.rows[0]?.rev;
-        if (rev === undefined) throw new PortalNotFoundError(memberId);
+        const r = await client.query<RevRow>('SELECT rev, part_revs FROM portals WHERE member_id = $1 FOR UPDATE', [memberId]);
+        const head = r.rows[0];
+        if (head === undefined) throw new PortalNotFoundError(memberId);
         let base = this.cache.get(memberId);
-        if (base?.rev !== rev) base = await this.load(client, memberId);
+        if (base?.rev !== head.rev) base = await this.load(client, memberId, base, head);
         if (!base) throw new PortalNotFoundError(memberId);
         // The mutator works on a copy (of the parts it uses): if it throws, the transaction rolls back and the cache is as it was.
         const d = draftOf(base.data);
@@ -128,11 +115,13 @@ export class PgPortalStore implements PortalStore {
       const written = await this.transaction(async (client) => {
         await client.query('DELETE FROM portals WHERE member_id = $1', [memberId]);
         const { columns, values, casts } = insertColumns(copy);
+        // A new generation: an instance that cached the portal before reads it whole again.
+        const partRevs: PartRevs = { '*': randomUUID() };
         await client.query(
-          `INSERT INTO portals (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}${casts[i]}`).join(', ')})`,
-          values,
+          `INSERT INTO portals (${[...columns, 'part_revs'].join(', ')}) VALUES (${[...columns.map((_, i) => `$${i + 1}${casts[i]}`), `$${columns.length + 1}::jsonb`].join(', ')})`,
+          [...values, JSON.stringify(partRevs)],
         );
-        const empty: Cached = { rev: '0', data: copy, lists: new Map(), members: new Map() };
+        const empty: Cached = { rev: '0', partRevs, data: copy, lists: new Map(), members: new Map() };
         const parts = new Set<string>([...COLLECTIONS.map((c) => c.part), ...NESTED.map((n) => n.parent)]);
         return this.write(client, memberId, empty, copy, parts, true);
       });
@@ -168,39 +157,10 @@ export class PgPortalStore implements PortalStore {
     }
   }
 
-  private async load(q: pg.Pool | pg.PoolClient, memberId: string): Promise<Cached | undefined> {
-    const r = await q.query<Row>(LOAD, [memberId]);
-    const row = r.rows[0];
-    if (!row) return undefined;
-    const data = fromRow(row);
-    const lists = new Map<string, ListMeta>();
-    const values = new Map<string, unknown>();
-    for (const c of [...COLLECTIONS, ...NESTED]) {
-      const rows = row[`c_${c.part}`] as Array<[string, number, unknown]>;
-      const meta = new Map<string, { pos: number; json: string }>();
-      for (const [k, pos, item] of rows) meta.set(k, { pos, json: JSON.stringify(item) });
-      lists.set(c.part, { rows: meta, max: rows.reduce((m, x) => Math.max(m, x[1]), 0) });
-      values.set(c.part, c.key ? rows.map((x) => x[2]) : Object.fromEntries(rows.map((x) => [x[0], x[2]])));
-    }
-    for (const c of COLLECTIONS) data[c.part] = values.get(c.part);
-    withNested(data, (n) => values.get(n.part));
-    const byGroup = new Map<string, Array<[string, number, unknown]>>();
-    for (const [g, k, pos, m] of row.c_members as Array<[string, string, number, unknown]>) {
-      let list = byGroup.get(g);
-      if (!list) byGroup.set(g, (list = []));
-      list.push([k, pos, m]);
-    }
-    const members = new Map<string, ListMeta>();
-    const groupKeys = [...(lists.get('groups')?.rows.keys() ?? [])];
-    (data.groups as Array<Record<string, unknown>>).forEach((g, i) => {
-      const rows = byGroup.get(groupKeys[i]!) ?? [];
-      g.members = rows.map((x) => x[2]);
-      members.set(groupKeys[i]!, {
-        rows: new Map(rows.map(([k, pos, m]) => [k, { pos, json: JSON.stringify(m) }])),
-        max: rows.reduce((m, x) => Math.max(m, x[1]), 0),
-      });
-    });
-    const cached: Cached = { rev: String(row.rev), data: data as unknown as PortalData, lists, members };
+  /** Reads what changed since `base` (all of it without one) and caches it. */
+  private async load(q: pg.Pool | pg.PoolClient, memberId: string, base: Cached | undefined, head: RevRow): Promise<Cached | undefined> {
+    const cached = await loadPortal(q, memberId, base, staleParts(base, head.part_revs));
+    if (!cached) return undefined;
     if (this.freeze) deepFreeze(cached.data);
     this.cache.set(memberId, cached);
     return cached;
@@ -218,41 +178,49 @@ export class PgPortalStore implements PortalStore {
     const lists = new Map(base.lists);
     const members = new Map(base.members);
     const n = next as unknown as Record<string, unknown>;
+    /** The collections whose rows this write changed: their revs move, so other instances read them again. */
+    const bumped: string[] = [];
     for (const part of changed) {
       for (const spec of NESTED) {
         if (spec.parent !== part) continue;
         const entries = entriesOf(spec, nestedValue(n, spec)).map(({ k, item }) => ({ k, item, json: JSON.stringify(item) }));
-        await this.writeList(client, memberId, spec, lists, entries);
+        if ((await this.writeList(client, memberId, spec, lists, entries)).wrote) bumped.push(spec.part);
       }
       const spec = COLLECTION_OF.get(part);
       if (!spec) continue;
       const isGroups = part === 'groups';
       const entries = entriesOf(spec, n[part]).map(({ k, item }) => ({ k, item, json: JSON.stringify(isGroups ? groupRow(item) : item) }));
-      const deletes = await this.writeList(client, memberId, spec, lists, entries);
-      if (isGroups) await this.writeMembers(client, memberId, members, entries, deletes);
+      const list = await this.writeList(client, memberId, spec, lists, entries);
+      const wroteMembers = isGroups && (await this.writeMembers(client, memberId, members, entries, list.deletes));
+      if (list.wrote || wroteMembers) bumped.push(spec.part);
     }
-    if (inserted) return { rev: '1', data: next, lists, members };
+    if (inserted) return { rev: '1', partRevs: base.partRevs, data: next, lists, members };
     const before = rowParams(base.data, changed);
     const after = rowParams(next, changed);
     const sets: string[] = ['rev = rev + 1'];
     const values: unknown[] = [memberId];
+    if (bumped.length) {
+      values.push(bumped);
+      sets.push(`part_revs = coalesce(part_revs, '{}'::jsonb) || (SELECT jsonb_object_agg(k, rev + 1) FROM unnest($${values.length}::text[]) k)`);
+    }
     for (const [column, value] of after) {
       if (before.get(column) === value) continue;
       values.push(value);
       sets.push(`${column} = $${values.length}${JSON_COLUMNS.has(column) ? '::jsonb' : ''}`);
     }
-    const r = await client.query<{ rev: string }>(`UPDATE portals SET ${sets.join(', ')} WHERE member_id = $1 RETURNING rev`, values);
-    return { rev: String(r.rows[0]!.rev), data: next, lists, members };
+    const r = await client.query<RevRow>(`UPDATE portals SET ${sets.join(', ')} WHERE member_id = $1 RETURNING rev, part_revs`, values);
+    const row = r.rows[0]!;
+    return { rev: String(row.rev), partRevs: row.part_revs ?? {}, data: next, lists, members };
   }
 
-  /** Writes the rows of one collection table that differ from `lists` (updated); returns the keys deleted. */
+  /** Writes the rows of one collection table that differ from `lists` (updated); returns the keys deleted and whether any row was written. */
   private async writeList(
     client: pg.PoolClient,
     memberId: string,
     spec: CollectionSpec,
     lists: Map<string, ListMeta>,
     entries: ReadonlyArray<{ k: string; json: string }>,
-  ): Promise<string[]> {
+  ): Promise<{ deletes: string[]; wrote: boolean }> {
     const diff = diffList(lists.get(spec.part) ?? EMPTY_META, entries);
     lists.set(spec.part, diff.meta);
     if (diff.deletes.length) {
@@ -265,7 +233,7 @@ export class PgPortalStore implements PortalStore {
         [memberId, `[${upsertItems(diff.upserts).join(',')}]`],
       );
     }
-    return diff.deletes;
+    return { deletes: diff.deletes, wrote: diff.deletes.length > 0 || diff.upserts.length > 0 };
   }
 
   private async writeMembers(
@@ -274,7 +242,7 @@ export class PgPortalStore implements PortalStore {
     members: Map<string, ListMeta>,
     groups: ReadonlyArray<{ k: string; item: unknown }>,
     goneGroups: readonly string[],
-  ): Promise<void> {
+  ): Promise<boolean> {
     if (goneGroups.length) {
       await client.query('DELETE FROM group_members WHERE member_id = $1 AND group_k = ANY($2::text[])', [memberId, goneGroups]);
       for (const g of goneGroups) members.delete(g);
@@ -302,7 +270,14 @@ export class PgPortalStore implements PortalStore {
         [memberId, `[${upserts.join(',')}]`],
       );
     }
+    return goneGroups.length > 0 || deletes.length > 0 || upserts.length > 0;
   }
+}
+
+/** The head of a portal row: enough to tell what changed since it was cached. */
+interface RevRow {
+  rev: string;
+  part_revs: PartRevs | null;
 }
 
 export function quoteIdent(name: string): string {
