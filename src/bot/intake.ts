@@ -42,7 +42,7 @@ export class Intake {
   private sweeping: Promise<void> | null = null;
 
   /** Handling waits while events are being acknowledged (a burst is acknowledged first, handled in the gaps). */
-  readonly gate: AckFirst;
+  private readonly gate: AckFirst;
 
   constructor(private readonly deps: IntakeDeps) {
     this.gate = new AckFirst(deps.ackFirst);
