@@ -73,7 +73,7 @@ export async function burst(url: URL, body: string, count = BURST, connections =
 }
 
 /** A steady 1,000 events/s: each ack's latency. */
-async function steady(url: URL, body: string): Promise<{ p50: number; p99: number }> {
+export async function steady(url: URL, body: string): Promise<{ p50: number; p99: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   const latencies: number[] = [];
   const total = RATE * STEADY_SECONDS;

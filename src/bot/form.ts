@@ -59,12 +59,13 @@ export function envelopeFields(body: string): EnvelopeFields {
   while (start <= body.length && seen.size < 4) {
     let end = body.indexOf('&', start);
     if (end === -1) end = body.length;
-    const eq = body.indexOf('=', start);
-    const keyEnd = eq === -1 || eq > end ? end : eq;
-    // Keys of interest begin with e, t or a (auth%5B… or auth[…): anything else is skipped undecoded.
+    // Keys of interest begin with e, t or a (auth%5B… or auth[…), or with an escape that may be one of
+    // them: anything else is skipped undecoded.
     const c = body.charCodeAt(start);
-    if (c === 101 || c === 116 || c === 97) {
-      const field = ENVELOPE_KEYS[decode(body.slice(start, keyEnd))];
+    if (c === 101 || c === 116 || c === 97 || c === 37) {
+      const eq = body.indexOf('=', start);
+      const keyEnd = eq === -1 || eq > end ? end : eq;
+      const field = ENVELOPE_KEYS[keyName(body.slice(start, keyEnd))];
       if (field && !seen.has(field)) {
         seen.add(field);
         out[field] = keyEnd === end ? '' : decode(body.slice(keyEnd + 1, end));
@@ -75,7 +76,22 @@ export function envelopeFields(body: string): EnvelopeFields {
   return out;
 }
 
+/**
+ * A key as decoded, cheaply for the usual shapes: one with nothing encoded is itself, and PHP's
+ * `auth%5Bname%5D` (http_build_query encodes the brackets, nothing else in such a name) is
+ * `auth[name]`; anything else goes through decode.
+ */
+function keyName(raw: string): string {
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
+  if (raw.startsWith('auth%5B') && raw.endsWith('%5D')) {
+    const name = raw.slice(7, -3);
+    if (name.indexOf('%') === -1 && name.indexOf('+') === -1) return `auth[${name}]`;
+  }
+  return decode(raw);
+}
+
 function decode(s: string): string {
+  if (s.indexOf('%') === -1 && s.indexOf('+') === -1) return s;
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {

@@ -24,10 +24,24 @@ export function verifyApplicationToken(
   const b =
     installation.applicationTokenSha256 !== undefined
       ? Buffer.from(installation.applicationTokenSha256, 'hex')
-      : createHash('sha256').update(installation.applicationToken, 'utf8').digest();
+      : storedDigest(installation.applicationToken);
   if (b.length !== a.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'token_mismatch' };
   if (installation.uninstalled) return { ok: false, reason: 'uninstalled' };
   return { ok: true };
+}
+
+/** Stored tokens' digests, computed once per token rather than once per event (bounded: emptied when full). */
+const DIGESTS = new Map<string, Buffer>();
+const DIGESTS_MAX = 10_000;
+
+function storedDigest(token: string): Buffer {
+  let d = DIGESTS.get(token);
+  if (!d) {
+    if (DIGESTS.size >= DIGESTS_MAX) DIGESTS.clear();
+    d = createHash('sha256').update(token, 'utf8').digest();
+    DIGESTS.set(token, d);
+  }
+  return d;
 }
 
 export type StaleFailure = 'no_ts' | 'stale' | 'future';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { normalizeEvent, EventShapeError } from '../../src/bot/events.js';
-import { parseForm, FormError } from '../../src/bot/form.js';
+import { envelopeFields, parseForm, FormError } from '../../src/bot/form.js';
 import { buttonPayload, parseButtonPayload, renderFields } from '../../src/bot/render.js';
 import { route, type HandlerRegistry } from '../../src/bot/router.js';
 import { verifyApplicationToken } from '../../src/bot/verify.js';
@@ -40,6 +40,26 @@ describe('parseForm', () => {
     ['too many keys', Array.from({ length: 2500 }, (_, i) => `k${i}=1`).join('&')],
   ])('refuses %s', (_name, body) => {
     expect(() => parseForm(body)).toThrow(FormError);
+  });
+});
+
+describe('envelopeFields', () => {
+  // The intake reads these four before it answers; handling parses the whole form later. The two must agree.
+  const whole = (body: string) => {
+    const f = parseForm(body) as { event?: string; ts?: string; auth?: { member_id?: string; application_token?: string } };
+    return { event: f.event ?? '', ts: f.ts ?? '', memberId: f.auth?.member_id ?? '', applicationToken: f.auth?.application_token ?? '' };
+  };
+  it.each([
+    ['PHP encoding', 'event=ONIMBOTV2COMMANDADD&data%5Bx%5D=1&ts=1700000000&auth%5Bdomain%5D=a.bitrix24.ru&auth%5Bmember_id%5D=m1&auth%5Bapplication_token%5D=t1'],
+    ['raw brackets', 'auth[application_token]=t%2B1&auth[member_id]=m+1&event=E&ts=5'],
+    ['lower-case and odd escapes', 'auth%5bmember%5Fid%5d=m%201&%61uth%5Bapplication_token%5D=t&ev%65nt=E&t%73=9'],
+    ['a look-alike name', 'auth%5Bmember_idx%5D=no&authx%5Bmember_id%5D=no&auth%5Bmember_id%5D=yes&event=E&ts=1'],
+    ['empty and missing values', 'event=&ts&auth%5Bmember_id%5D=m'],
+  ])('%s: the same four fields as the whole parse', (_name, body) => {
+    expect(envelopeFields(body)).toEqual(whole(body));
+  });
+  it('takes the first of a repeated field, and leaves a value that cannot be decoded empty', () => {
+    expect(envelopeFields('event=A&event=B&auth%5Bmember_id%5D=%E0%A4%A&ts=1')).toEqual({ event: 'A', ts: '1', memberId: '', applicationToken: '' });
   });
 });
 

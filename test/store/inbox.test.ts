@@ -1,5 +1,5 @@
 // The durable inbox (issue 11): kept before acknowledged, replayed in order, torn tails cut, bounded, private.
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -93,6 +93,82 @@ describe('FileInbox', () => {
     const b = new FileInbox(dir);
     await b.open('m2', 0);
     expect((await stat(join(dir, 'inbox', 'old.inbox'))).mode & 0o777).toBe(0o600);
+    await b.close();
+  });
+
+  it('reads an inbox an older version left (one JSON line per event), and appends after it in the new layout', async () => {
+    await mkdir(join(dir, 'inbox'), { recursive: true });
+    const old = ['{"s":1,"t":"form","b":"x=1"}', '{"s":2,"t":"json","b":"{\\"a\\":\\"\\\\n\\"}"}', ''].join('\n');
+    await writeFile(join(dir, 'inbox', 'm1.inbox'), old);
+    const a = new FileInbox(dir);
+    expect(await a.open('m1', 0)).toEqual([
+      { seq: 1, type: 'form', body: 'x=1' },
+      { seq: 2, type: 'json', body: '{"a":"\\n"}' },
+    ]);
+    // A body with what JSON would escape (quotes, a newline, Cyrillic, an emoji) is kept byte for byte.
+    const body = '{"text":"строка\nвторая 🙂","q":"\\"}';
+    await (await a.append('m1', 'json', body)).written;
+    await a.close();
+    const raw = await readFile(join(dir, 'inbox', 'm1.inbox'));
+    expect(raw.subarray(old.length).toString('utf8')).toBe(`#3 json ${Buffer.byteLength(body)}\n${body}\n`);
+    const b = new FileInbox(dir);
+    expect((await b.open('m1', 1)).map((e) => e.body)).toEqual(['{"a":"\\n"}', body]);
+    await b.close();
+  });
+
+  it('a record cut anywhere (in its header, its body, before its last newline) is a torn tail; a bad line before it is skipped', async () => {
+    const good = '#1 form 3\nx=1\n';
+    const next = '#2 form 5\nx=2&y\n';
+    for (let cut = 1; cut < next.length; cut++) {
+      const parsed = parseInbox(good + 'not a record\n' + next.slice(0, cut));
+      expect(parsed.entries.map((e) => e.body)).toEqual(['x=1']);
+      expect(parsed.bad).toBe(1);
+      expect(parsed.size).toBe(good.length + 'not a record\n'.length);
+    }
+    expect(parseInbox(good + next).entries.map((e) => [e.seq, e.body, e.end])).toEqual([
+      [1, 'x=1', good.length],
+      [2, 'x=2&y', good.length + next.length],
+    ]);
+    // A header whose length does not end on a newline is a bad line, and reading goes on after it.
+    const wrong = parseInbox('#1 form 2\nx=1\n' + next);
+    expect(wrong.entries.map((e) => e.seq)).toEqual([2]);
+    expect(wrong.bad).toBe(2);
+  });
+
+  it('writes to a second file while the first is busy; a restart merges both in order; both are compacted and dropped', async () => {
+    const a = new FileInbox(dir, { compactBytes: 50, rewriteBytes: 1 << 20 });
+    await a.open('m1', 0);
+    // Appends at once: the first goes out alone, the next find the first file writing (the second
+    // file is opened the first time that happens, and taken from then on while the first is busy).
+    const second = join(dir, 'inbox', 'm1.1.inbox');
+    const seqs: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      const burst = await Promise.all(['a', 'b', 'c'].map((x) => a.append('m1', 'form', `${x}=${'z'.repeat(60)}`)));
+      await Promise.all(burst.map((r) => r.written));
+      seqs.push(...burst.map((r) => r.seq));
+      const there = await readFile(second).catch(() => null);
+      if (there && parseInbox(there).entries.length > 0) break;
+    }
+    expect((await readdir(join(dir, 'inbox'))).sort()).toEqual(['m1.1.inbox', 'm1.inbox']);
+    const inFirst = parseInbox(await readFile(join(dir, 'inbox', 'm1.inbox'))).entries.map((e) => e.seq);
+    const inSecond = parseInbox(await readFile(second)).entries.map((e) => e.seq);
+    expect(inSecond.length).toBeGreaterThan(0);
+    // Each event in one file, numbers growing within each.
+    expect([...inFirst, ...inSecond].sort((x, y) => x - y)).toEqual(seqs);
+    for (const f of [inFirst, inSecond]) expect([...f].sort((x, y) => x - y)).toEqual(f);
+    const last = seqs.at(-1)!;
+    await a.close();
+    const b = new FileInbox(dir, { compactBytes: 50, rewriteBytes: 1 << 20 });
+    expect((await b.open('m1', 1)).map((e) => e.seq)).toEqual(seqs.slice(1));
+    const next = await b.append('m1', 'form', 'e=1');
+    await next.written;
+    expect(next.seq).toBe(last + 1);
+    // All handled: both files past compactBytes are emptied.
+    await b.handled('m1', last + 1);
+    expect((await stat(join(dir, 'inbox', 'm1.inbox'))).size).toBe(0);
+    expect((await stat(join(dir, 'inbox', 'm1.1.inbox'))).size).toBe(0);
+    await b.drop('m1');
+    expect(await readdir(join(dir, 'inbox'))).toEqual([]);
     await b.close();
   });
 

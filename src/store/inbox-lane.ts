@@ -1,0 +1,193 @@
+// One file of a portal's durable inbox: appends of whole lines, each on the disk when it returns, and
+// compaction of the handled head. Operations on the file run one after another.
+import { open, rename, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { FSYNC, fsyncDir, PRIVATE_FILE } from './files.js';
+import { recordHead, type InboxEntry } from './inbox-format.js';
+
+/** Appends (and reads); synchronous (O_SYNC) unless DATA_FSYNC=off: each append is on the disk when it returns. */
+export const APPEND_MODE = FSYNC ? 'as+' : 'a+';
+
+/**
+ * Write buffers, shared by every inbox file: a write takes one and gives it back when it is done,
+ * so a burst allocates no buffer per event (which the garbage collector would have to follow) and a
+ * thousand portals do not each hold one. Up to four are kept, of up to 256 KiB.
+ */
+const SPARE: Buffer[] = [];
+const BUFFER_KEEP = 256 * 1024;
+
+function takeBuffer(length: number): Buffer {
+  const i = SPARE.findIndex((b) => b.length >= length);
+  return i >= 0 ? SPARE.splice(i, 1)[0]! : Buffer.allocUnsafe(Math.max(length, 64 * 1024));
+}
+
+function giveBuffer(b: Buffer): void {
+  if (b.length <= BUFFER_KEEP && SPARE.length < 4) SPARE.push(b);
+}
+
+/** An event waiting for its record to be on the disk. */
+export interface Waiter extends InboxEntry {
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export interface LaneLimits {
+  /** Once everything in the file is handled, a file past this size is emptied. */
+  compactBytes: number;
+  /** With events still waiting, a file whose handled head is past this size (and over half of it) is rewritten with the rest. */
+  rewriteBytes: number;
+}
+
+export class Lane {
+  /** Operations queued or running on the file; a lane with none is free for the next group of appends. */
+  pending = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+  private compactionQueued = false;
+
+  constructor(
+    readonly path: string,
+    private fh: FileHandle,
+    /** The entries in the file, in order: their numbers and where each ends. */
+    private seqs: number[],
+    private ends: number[],
+    private size: number,
+  ) {}
+
+  /**
+   * Runs `op` after what is queued on the file; `idle` is told when the lane has nothing left to do.
+   * What `op` returns to do next (settling the events it wrote) runs once the lane counts as free, so
+   * an event appended in answer to its own acknowledgement goes to the same file, not to the second.
+   */
+  run(op: () => Promise<(() => void) | void>, idle: () => void): Promise<void> {
+    this.pending++;
+    const p = this.chain.then(op).then(
+      (next) => {
+        this.pending--;
+        next?.();
+        if (this.pending === 0) idle();
+      },
+      (e: unknown) => {
+        this.pending--;
+        if (this.pending === 0) idle();
+        throw e;
+      },
+    );
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Writes a group of lines in one synchronous write (O_SYNC: it returns once the bytes are on the
+   * disk, in one trip to the thread pool instead of a write and then a datasync); returns what
+   * settles each of them.
+   */
+  async write(batch: Waiter[]): Promise<() => void> {
+    let length = 0;
+    const heads = batch.map((w) => recordHead(w.seq, w.type, Buffer.byteLength(w.body)));
+    const sizes = batch.map((w, i) => heads[i]!.length + Buffer.byteLength(w.body) + 1);
+    for (const n of sizes) length += n;
+    const bytes = takeBuffer(length);
+    let at = 0;
+    batch.forEach((w, i) => {
+      at += bytes.write(heads[i]!, at, 'latin1');
+      at += bytes.write(w.body, at, 'utf8');
+      bytes[at++] = 0x0a;
+    });
+    try {
+      await this.fh.write(bytes, 0, length, null);
+      let end = this.size;
+      batch.forEach((w, i) => {
+        this.seqs.push(w.seq);
+        this.ends.push((end += sizes[i]!));
+      });
+      this.size = end;
+      return () => {
+        for (const w of batch) w.resolve();
+      };
+    } catch (e) {
+      // ENOSPC and the like: none of these is kept, so none may be acknowledged. What was written of
+      // them is cut off again, so a later append does not follow a torn line.
+      await this.fh.truncate(this.size).catch(() => undefined);
+      return () => {
+        for (const w of batch) w.reject(e);
+      };
+    } finally {
+      giveBuffer(bytes);
+    }
+  }
+
+  /** How many entries at the head of the file are handled (a file's numbers only grow). */
+  private handledCount(handledSeq: number): number {
+    let lo = 0;
+    let hi = this.seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.seqs[mid]! <= handledSeq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Bytes at the head of the file that hold only handled entries (a line we could not read counts as waiting). */
+  private handledBytes(handledSeq: number): number {
+    const n = this.handledCount(handledSeq);
+    return n > 0 ? this.ends[n - 1]! : 0;
+  }
+
+  /**
+   * A file with nothing left waiting and grown past `compactBytes` is emptied; one whose handled head
+   * is past `rewriteBytes` and over half the file is rewritten with only its tail. Either way a file
+   * holds at most about twice what waits in it.
+   */
+  compactionDue(handledSeq: number, limits: LaneLimits): boolean {
+    const head = this.handledBytes(handledSeq);
+    if (head >= this.size) return this.size > limits.compactBytes;
+    return head > limits.rewriteBytes && head * 2 > this.size;
+  }
+
+  /** Queues a compaction (once) if one is due; resolves when it is done. */
+  compactIfDue(handledSeq: () => number, limits: LaneLimits, idle: () => void): Promise<void> {
+    if (this.compactionQueued || !this.compactionDue(handledSeq(), limits)) return Promise.resolve();
+    this.compactionQueued = true;
+    return this.run(async () => {
+      this.compactionQueued = false;
+      if (this.compactionDue(handledSeq(), limits)) await this.compact(handledSeq());
+    }, idle);
+  }
+
+  private async compact(handledSeq: number): Promise<void> {
+    const head = this.handledBytes(handledSeq);
+    if (head >= this.size) {
+      await this.fh.truncate(0);
+      if (FSYNC) await this.fh.datasync();
+      this.size = 0;
+      this.seqs = [];
+      this.ends = [];
+      return;
+    }
+    // Entries still waiting: a new file with only those bytes, swapped in atomically.
+    const tail = Buffer.alloc(this.size - head);
+    await this.fh.read(tail, 0, tail.length, head);
+    const temp = `${this.path}.tmp`;
+    const out = await open(temp, 'w', PRIVATE_FILE);
+    try {
+      await out.write(tail, 0, tail.length, 0);
+      if (FSYNC) await out.datasync();
+    } finally {
+      await out.close();
+    }
+    await this.fh.close();
+    await rename(temp, this.path);
+    await fsyncDir(dirname(this.path));
+    this.fh = await open(this.path, APPEND_MODE, PRIVATE_FILE);
+    const dropped = this.handledCount(handledSeq);
+    this.seqs = this.seqs.slice(dropped);
+    this.ends = this.ends.slice(dropped).map((e) => e - head);
+    this.size = tail.length;
+  }
+
+  async close(): Promise<void> {
+    await this.chain;
+    await this.fh.close();
+  }
+}
