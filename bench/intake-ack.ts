@@ -3,7 +3,10 @@
 // they go, in interleaved rounds) and ack latency p50/p99 at a steady 1,000 events/s. fsync is on, as in
 // production. During a burst the bot acknowledges first and handles in the gaps and after (bot/ack-first.ts):
 // the time until all of a burst is handled is reported beside the rate.
+import { open, mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { httpBuildQuery } from '../src/sandbox/emulator/index.js';
@@ -92,6 +95,46 @@ export async function steady(url: URL, body: string): Promise<{ p50: number; p99
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
+/**
+ * The disk alone, for scale: the same bodies at the same steady rate appended to a plain file the
+ * way the inbox does (synchronous writes, grouped while one is on its way), no HTTP, no bot. The
+ * ack's p99 cannot be lower than the disk's.
+ */
+async function diskAlone(body: string): Promise<{ p50: number; p99: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sgb-disk-'));
+  const fh = await open(join(dir, 'f'), 'as+');
+  const line = Buffer.from(`${body}\n`);
+  const latencies: number[] = [];
+  let queue: number[] = [];
+  let busy = false;
+  const pump = (): void => {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    const batch = queue;
+    queue = [];
+    const bytes = Buffer.concat(batch.map(() => line));
+    void fh.write(bytes, 0, bytes.length, null).then(() => {
+      const now = performance.now();
+      for (const t of batch) latencies.push(now - t);
+      busy = false;
+      pump();
+    });
+  };
+  const total = RATE * STEADY_SECONDS;
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const wait = t0 + (i * 1000) / RATE - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    queue.push(performance.now());
+    pump();
+  }
+  while (latencies.length < total) await new Promise((r) => setTimeout(r, 5));
+  await fh.close();
+  await rm(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
 const ROUNDS = 5;
 const WIDE = 50;
 
@@ -155,10 +198,12 @@ export async function run(): Promise<Record<string, number | string>> {
         ack_p99_ms: round(lat.p99),
       };
     }
+    const disk = await diskAlone(targets[1]![2]);
     console.log(
       `body ${Buffer.byteLength(targets[1]![2])} bytes, ${CONNECTIONS} connections, ${BURST} events a burst, ${ROUNDS} rounds (medians); latency at ${RATE}/s for ${STEADY_SECONDS} s`,
     );
     console.table(rows);
+    console.log(`the disk alone at ${RATE}/s (synchronous appends, grouped): p50 ${round(disk.p50)} ms, p99 ${round(disk.p99)} ms`);
     console.log(`with ${WIDE} connections, durable as a share of bare: ${wide.map((x) => `${Math.round(x)}%`).join(' ')}`);
     console.log(`durable as a share of bare, per round: ${shares.map((x) => `${Math.round(x)}%`).join(' ')}; all of a burst handled ${Math.round(median(drains))} ms (median) after its last ack`);
     const mine = rows['bot, durable inbox (fsync)']!;
@@ -172,6 +217,8 @@ export async function run(): Promise<Record<string, number | string>> {
       [`durable_share_of_bare_pct_${WIDE}_connections`]: round(Math.max(...wide)),
       durable_ack_p50_ms: mine.ack_p50_ms,
       durable_ack_p99_ms: mine.ack_p99_ms,
+      disk_alone_p50_ms: round(disk.p50),
+      disk_alone_p99_ms: round(disk.p99),
       inbox_off_events_per_s: rows['bot, inbox off']!.events_per_s,
       inbox_off_ack_p99_ms: rows['bot, inbox off']!.ack_p99_ms,
     };

@@ -83,7 +83,8 @@ export async function receiveEvent(deps: VerifiedIntakeDeps, req: FastifyRequest
   const raw = typeof req.body === 'string' ? req.body : '';
   const type = isJson(req.headers['content-type']) ? 'json' : 'form';
   const f = rawEnvelope(type, raw);
-  if (!envelopeOk(f)) return bad(reply, 400, 'malformed event');
+  // No event carries a raw NUL (a form encodes it, JSON cannot hold one); the inbox ends its records at one.
+  if (!envelopeOk(f) || raw.includes('\u0000')) return bad(reply, 400, 'malformed event');
   const verdict = verifyApplicationToken(f.applicationToken, await deps.trust(f.memberId));
   if (!verdict.ok) {
     req.log.warn({ memberId: f.memberId.slice(0, 64), reason: verdict.reason }, 'event refused');

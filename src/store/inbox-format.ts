@@ -23,11 +23,15 @@ const HEAD = /^#(\d{1,15}) (form|json) (\d{1,10})$/;
 
 /**
  * The records of an inbox file, each with where it ends, and `size`: where the last complete one
- * ends. What follows it unfinished is a torn tail (a crash mid-append, never acknowledged), left
- * out. A complete line that is not a record is counted in `bad` and skipped.
+ * ends. The records end at the first zero byte (the file's space is made ahead with zeros, and no
+ * record holds one: the intake refuses a body with a NUL). What follows the last complete record
+ * unfinished is a torn tail (a crash mid-write, never acknowledged), left out. A complete line that
+ * is not a record is counted in `bad` and skipped.
  */
 export function parseInbox(file: Buffer | string): { entries: Array<InboxEntry & { end: number }>; lastSeq: number; bad: number; size: number } {
-  const buf = typeof file === 'string' ? Buffer.from(file, 'utf8') : file;
+  const whole = typeof file === 'string' ? Buffer.from(file, 'utf8') : file;
+  const zero = whole.indexOf(0);
+  const buf = zero === -1 ? whole : whole.subarray(0, zero);
   const entries: Array<InboxEntry & { end: number }> = [];
   let lastSeq = 0;
   let bad = 0;

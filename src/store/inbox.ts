@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileNameFor } from './file.js';
 import { FSYNC, fsyncDir, PRIVATE_DIR, PRIVATE_FILE, tightenDir } from './files.js';
 import { parseInbox, type InboxEntry } from './inbox-format.js';
-import { APPEND_MODE, Lane, type LaneLimits, type Waiter } from './inbox-lane.js';
+import { FILE_MODE, Lane, type LaneLimits, type Waiter } from './inbox-lane.js';
 
 export type { InboxEntry } from './inbox-format.js';
 export { parseInbox } from './inbox-format.js';
@@ -94,17 +94,21 @@ async function openLane(path: string, create: boolean): Promise<{ lane: Lane; en
     if (!create) return null;
   }
   const parsed = parseInbox(bytes ?? Buffer.alloc(0));
-  const fh = await open(path, APPEND_MODE, PRIVATE_FILE);
+  const fh = await open(path, FILE_MODE, PRIVATE_FILE);
   const size = parsed.size;
-  // A torn tail is cut off, so the next append starts on a record of its own.
-  if (bytes && size !== bytes.length) {
-    await fh.truncate(size);
+  // A torn tail (whatever is not zero after the last whole record) is zeroed, so the next record
+  // starts clean and nothing of the torn one is read after it.
+  let last = bytes ? bytes.length - 1 : -1;
+  while (last >= size && bytes![last] === 0) last--;
+  if (last >= size) {
+    const zeros = Buffer.alloc(last + 1 - size);
+    await fh.write(zeros, 0, zeros.length, size);
     if (FSYNC) await fh.datasync();
   }
   // A new file's name is on the disk before anything written into it is acknowledged.
   if (!bytes || bytes.length === 0) await fsyncDir(dirname(path));
   const entries = parsed.entries.filter((e) => e.end <= size);
-  const lane = new Lane(path, fh, entries.map((e) => e.seq), entries.map((e) => e.end), size);
+  const lane = new Lane(path, fh, entries.map((e) => e.seq), entries.map((e) => e.end), size, bytes?.length ?? 0);
   return { lane, entries, lastSeq: parsed.lastSeq };
 }
 

@@ -281,6 +281,17 @@ describe('verification and malformed input', () => {
     expect(health.status).toBe(200);
   });
 
+  it('refuses a body holding a raw NUL with 400 (no event carries one; the inbox ends its records at one), and changes nothing', async () => {
+    const before = await portalFile(w);
+    const sent = w.portal.requests.length;
+    const body = commandBody(appToken, w.memberId).replace('text%5D=', 'text%5D=a\u0000b');
+    const res = await fetch(`${w.botUrl}/bitrix/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    expect(res.status).toBe(400);
+    await w.settle();
+    expect(await portalFile(w)).toBe(before);
+    expect(w.portal.requests.length).toBe(sent);
+  });
+
   it('hostile field values with the genuine token: 400 and nothing stored, never a 500', async () => {
     const before = await portalFile(w);
     const sent = w.portal.requests.length;
