@@ -1,5 +1,5 @@
-// One file of a portal's durable inbox: appends of whole lines, each on the disk when it returns, and
-// compaction of the handled head. Operations on the file run one after another.
+// One file of a portal's durable inbox: groups of records written after the last, each group on the
+// disk when its write returns, and compaction of the handled head. Operations on the file run one after another.
 import { constants as FS } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -106,14 +106,15 @@ export class Lane {
   }
 
   /**
-   * Writes a group of lines in one synchronous write (O_SYNC: it returns once the bytes are on the
+   * Writes a group of records in one synchronous write (O_DSYNC: it returns once the bytes are on the
    * disk, in one trip to the thread pool instead of a write and then a datasync); returns what
    * settles each of them.
    */
   async write(batch: Waiter[]): Promise<() => void> {
     let length = 0;
-    const heads = batch.map((w) => recordHead(w.seq, w.type, Buffer.byteLength(w.body)));
-    const sizes = batch.map((w, i) => heads[i]!.length + Buffer.byteLength(w.body) + 1);
+    const bodies = batch.map((w) => Buffer.byteLength(w.body));
+    const heads = batch.map((w, i) => recordHead(w.seq, w.type, bodies[i]!));
+    const sizes = heads.map((head, i) => head.length + bodies[i]! + 1);
     for (const n of sizes) length += n;
     const bytes = takeBuffer(length);
     let at = 0;
@@ -124,7 +125,8 @@ export class Lane {
     });
     try {
       await this.makeRoom(length);
-      await this.fh.write(bytes, 0, length, this.size);
+      const { bytesWritten } = await this.fh.write(bytes, 0, length, this.size);
+      if (bytesWritten !== length) throw new Error(`inbox: ${bytesWritten} of ${length} bytes written`);
       let end = this.size;
       batch.forEach((w, i) => {
         this.seqs.push(w.seq);
