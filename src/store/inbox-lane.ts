@@ -19,10 +19,17 @@ const STEP_MIN = 64 * 1024;
 const STEP_MAX = 4 * 1024 * 1024;
 /** An emptied file keeps up to this much of its space made; a bigger one is cut back to nothing. */
 const KEEP_MADE = 1024 * 1024;
-const ZEROS = Buffer.alloc(256 * 1024);
-
-async function writeZeros(fh: FileHandle, from: number, to: number): Promise<void> {
-  for (let at = from; at < to; at += ZEROS.length) await fh.write(ZEROS, 0, Math.min(ZEROS.length, to - at), at);
+/**
+ * Zeros over [from, to), in as few writes as it takes (each write on a lane's O_DSYNC descriptor is
+ * on the disk when it returns, so more writes would mean more flushes, and no datasync is owed after).
+ */
+export async function writeZeros(fh: FileHandle, from: number, to: number): Promise<void> {
+  const zeros = Buffer.alloc(Math.min(to - from, 2 * STEP_MAX));
+  for (let at = from; at < to; ) {
+    const { bytesWritten } = await fh.write(zeros, 0, Math.min(zeros.length, to - at), at);
+    if (bytesWritten <= 0) throw new Error('inbox: zeros could not be written');
+    at += bytesWritten;
+  }
 }
 
 /**
@@ -78,7 +85,6 @@ export class Lane {
     const step = Math.min(STEP_MAX, Math.max(STEP_MIN, this.made));
     const to = Math.ceil((this.size + length + step) / STEP_MIN) * STEP_MIN;
     await writeZeros(this.fh, this.made, to);
-    if (FSYNC) await this.fh.datasync();
     this.made = to;
   }
 
@@ -194,11 +200,11 @@ export class Lane {
       // burst is cut back to nothing.
       if (this.made > KEEP_MADE) {
         await this.fh.truncate(0);
+        if (FSYNC) await this.fh.datasync();
         this.made = 0;
       } else {
         await writeZeros(this.fh, 0, this.size);
       }
-      if (FSYNC) await this.fh.datasync();
       this.size = 0;
       this.seqs = [];
       this.ends = [];

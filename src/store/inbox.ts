@@ -3,9 +3,9 @@
 import { mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileNameFor } from './file.js';
-import { FSYNC, fsyncDir, PRIVATE_DIR, PRIVATE_FILE, tightenDir } from './files.js';
+import { fsyncDir, PRIVATE_DIR, PRIVATE_FILE, tightenDir } from './files.js';
 import { parseInbox, type InboxEntry } from './inbox-format.js';
-import { FILE_MODE, Lane, type LaneLimits, type Waiter } from './inbox-lane.js';
+import { FILE_MODE, Lane, writeZeros, type LaneLimits, type Waiter } from './inbox-lane.js';
 
 export type { InboxEntry } from './inbox-format.js';
 export { parseInbox } from './inbox-format.js';
@@ -100,11 +100,7 @@ async function openLane(path: string, create: boolean): Promise<{ lane: Lane; en
   // starts clean and nothing of the torn one is read after it.
   let last = bytes ? bytes.length - 1 : -1;
   while (last >= size && bytes![last] === 0) last--;
-  if (last >= size) {
-    const zeros = Buffer.alloc(last + 1 - size);
-    await fh.write(zeros, 0, zeros.length, size);
-    if (FSYNC) await fh.datasync();
-  }
+  if (last >= size) await writeZeros(fh, size, last + 1);
   // A new file's name is on the disk before anything written into it is acknowledged.
   if (!bytes || bytes.length === 0) await fsyncDir(dirname(path));
   const entries = parsed.entries.filter((e) => e.end <= size);
